@@ -1,0 +1,48 @@
+/** App lifecycle only: harden, open the stores, wire services to IPC, show the window. */
+import { app, ipcMain, session, type BrowserWindow } from 'electron'
+import { openSettingsStore } from './adapters/settings-store'
+import { createHandlers } from './handlers'
+import { isFromAppWindow, registerIpc } from './ipc/register'
+import { AppInfoService, type AppFacts } from './services/app-info-service'
+import { describeRecovery } from './services/store-recovery'
+import { createMainWindow, hardenSession, rendererUrl } from './window'
+import type { EventChannel, EventContract } from '../shared/ipc-contract'
+
+app.enableSandbox()
+
+if (!app.requestSingleInstanceLock()) app.quit()
+
+let mainWindow: BrowserWindow | undefined
+
+function send<E extends EventChannel>(channel: E, payload: EventContract[E]): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload)
+}
+
+function start(): void {
+  const url = rendererUrl()
+  hardenSession(session.defaultSession, url)
+  const userDataPath = app.getPath('userData')
+  const { settings, recovery } = openSettingsStore(userDataPath)
+  const facts: AppFacts = {
+    name: app.getName(),
+    version: app.getVersion(),
+    userDataPath,
+    notices: recovery ? [describeRecovery(recovery)] : []
+  }
+  registerIpc(ipcMain, createHandlers({ appInfo: new AppInfoService(facts) }), (event) =>
+    mainWindow ? isFromAppWindow(event, mainWindow, url) : false
+  )
+
+  mainWindow = createMainWindow(settings.get('windowBounds'))
+  mainWindow.on('focus', () => send('app:focused', { at: new Date().toISOString() }))
+  mainWindow.on('close', () => {
+    if (mainWindow && !mainWindow.isMinimized()) settings.set('windowBounds', mainWindow.getNormalBounds())
+  })
+}
+
+app.on('second-instance', () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore()
+  mainWindow?.focus()
+})
+app.on('window-all-closed', () => app.quit())
+void app.whenReady().then(start)

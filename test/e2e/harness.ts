@@ -1,0 +1,150 @@
+/**
+ * TEST-ONLY e2e harness: serves the built renderer on 127.0.0.1 to Debian's Chromium and installs a
+ * `window.api` bridge whose every call runs the REAL main-process handlers (dispatch: schema check +
+ * envelope) in this Node process. Never bundled into the app. It records all traffic across the
+ * bridge so tests can prove what did and did not reach the renderer.
+ */
+import { createServer, type Server } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { dispatch, type Handlers } from '../../src/main/ipc/dispatch'
+import type { EventChannel, EventContract, InvokeChannel } from '../../src/shared/ipc-contract'
+
+export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+export const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
+export const artifactsDir = resolve(import.meta.dirname, 'artifacts')
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2'
+}
+
+/** Serves out/renderer on an ephemeral loopback port. */
+export async function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))
+    const file = join(rendererDir, path === '/' ? 'index.html' : path)
+    if (!file.startsWith(rendererDir)) return void res.writeHead(403).end()
+    readFile(file).then(
+      (data) =>
+        res
+          .writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' })
+          .end(data),
+      () => res.writeHead(404).end('not found')
+    )
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((done) => server.close(() => done()))
+  }
+}
+
+/** Launches Debian's Chromium headless, with no network features that would call out. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic'
+    ]
+  })
+}
+
+/** One crossing of the bridge: a call and its answer, or an event main pushed. */
+export type Crossing = Invocation | { kind: 'event'; channel: string; payload: unknown }
+export type Invocation = { kind: 'invoke'; channel: string; request: unknown; response: unknown }
+
+/** A page running the built renderer against real handlers. */
+export interface AppPage {
+  page: Page
+  /** Everything that crossed between renderer and main. */
+  traffic: Crossing[]
+  /** Console errors and uncaught page errors (CSP violations show up here too). */
+  errors: string[]
+  /** The calls made on `channel`, in order. */
+  invokes(channel: InvokeChannel): Invocation[]
+  /** Pushes an event from "main" to the renderer, as webContents.send would. */
+  emit<E extends EventChannel>(channel: E, payload: EventContract[E]): Promise<void>
+}
+
+/** Opens the renderer in a fresh context with the bridge to `handlers` installed. */
+export async function openApp(
+  browser: Browser,
+  url: string,
+  handlers: Handlers,
+  options: { colorScheme?: 'light' | 'dark' } = {}
+): Promise<AppPage> {
+  const context = await browser.newContext({
+    viewport: { width: 1200, height: 760 },
+    colorScheme: options.colorScheme ?? 'light'
+  })
+  const page = await context.newPage()
+  const traffic: Crossing[] = []
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  await page.exposeFunction('__bridgeInvoke', async (channel: string, request: unknown) => {
+    const response = await dispatch(handlers, channel, request)
+    traffic.push({ kind: 'invoke', channel, request, response })
+    return response
+  })
+  await page.addInitScript(() => {
+    type Listener = (payload: unknown) => void
+    const listeners = new Map<string, Set<Listener>>()
+    const bridge = window as unknown as {
+      __bridgeInvoke: (channel: string, request: unknown) => Promise<never>
+      __bridgeEmit: (channel: string, payload: unknown) => void
+    }
+    bridge.__bridgeEmit = (channel, payload) =>
+      listeners.get(channel)?.forEach((listener) => listener(payload))
+    window.api = {
+      invoke: (channel, request) => bridge.__bridgeInvoke(channel, request),
+      on: (channel, listener) => {
+        const set = listeners.get(channel) ?? new Set<Listener>()
+        set.add(listener as Listener)
+        listeners.set(channel, set)
+        return () => set.delete(listener as Listener)
+      }
+    }
+  })
+  await page.goto(url)
+  return {
+    page,
+    traffic,
+    errors,
+    invokes: (channel) =>
+      traffic.filter((c): c is Invocation => c.kind === 'invoke' && c.channel === channel),
+    emit: async (channel, payload) => {
+      traffic.push({ kind: 'event', channel, payload })
+      await page.evaluate(
+        ([c, p]) =>
+          (window as unknown as { __bridgeEmit: (c: unknown, p: unknown) => void }).__bridgeEmit(c, p),
+        [channel, payload] as const
+      )
+    }
+  }
+}
+
+/** Saves a screenshot under test/e2e/artifacts/ (git-ignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true })
+  const path = join(artifactsDir, `${name}.png`)
+  await page.screenshot({ path })
+  return path
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHandlers } from '../../src/main/handlers'
+import { AppInfoService } from '../../src/main/services/app-info-service'
+import { sectionOrder, sections } from '../../src/renderer/src/lib/sections'
+import { launchChromium, openApp, screenshot, serveRenderer } from './harness'
+
+let browser: Browser
+let server: Awaited<ReturnType<typeof serveRenderer>>
+const userDataPath = mkdtempSync(join(tmpdir(), 'cp-e2e-'))
+const handlers = createHandlers({
+  appInfo: new AppInfoService({ name: 'Connect Provisioner', version: '0.1.0', userDataPath, notices: [] })
+})
+
+beforeAll(async () => {
+  server = await serveRenderer()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('the built shell in Chromium', () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`clicks through every section in ${colorScheme} mode with no console errors`, async () => {
+      const app = await openApp(browser, server.url, handlers, { colorScheme })
+      const { page } = app
+      await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Connect Provisioner 0.1.0')
+      for (const id of sectionOrder) {
+        await page.getByTestId(`nav-${id}`).click()
+        await expect.poll(() => page.locator('h1').textContent()).toBe(sections[id].label)
+        expect(await page.getByTestId(`empty-${id}`).textContent()).toContain(sections[id].empty.title)
+        await screenshot(page, `shell-${id}-${colorScheme}`)
+      }
+      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+      expect(background).toBe(colorScheme === 'dark' ? 'rgb(27, 30, 36)' : 'rgb(255, 255, 255)')
+      expect(app.errors).toEqual([])
+      expect(app.invokes('app:info')[0]?.response).toMatchObject({
+        ok: true,
+        value: { userDataPath, versions: { node: process.versions.node } }
+      })
+      await page.context().close()
+    })
+  }
+
+  it('is fully usable from the keyboard, with a visible focus ring', async () => {
+    const app = await openApp(browser, server.url, handlers)
+    const { page } = app
+    await page.getByTestId('app-version').waitFor()
+    await page.keyboard.press('Tab') // skip link
+    await page.keyboard.press('Tab') // the sidebar's single tab stop
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'nav-accounts'
+    )
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle
+    )
+    expect(outline).toBe('solid')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await page.locator('h1').textContent()).toBe('Create user')
+    await screenshot(page, 'shell-keyboard-focus')
+    await page.keyboard.press('Control+5')
+    expect(await page.locator('h1').textContent()).toBe('Activity')
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('re-reads app info when main says the window gained focus', async () => {
+    const app = await openApp(browser, server.url, handlers)
+    await app.page.getByTestId('app-version').waitFor()
+    const calls = (): number =>
+      app.traffic.filter((c) => c.kind === 'invoke' && c.channel === 'app:info').length
+    const before = calls()
+    await app.emit('app:focused', { at: new Date().toISOString() })
+    await expect.poll(calls).toBe(before + 1)
+    await app.page.context().close()
+  })
+
+  it('gets a typed error envelope for a malformed request through the real handlers', async () => {
+    const app = await openApp(browser, server.url, handlers)
+    await app.page.getByTestId('app-version').waitFor()
+    const result = await app.page.evaluate(() => window.api.invoke('app:info', { evil: true } as never))
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    await app.page.context().close()
+  })
+})

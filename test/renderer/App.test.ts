@@ -1,0 +1,55 @@
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { describe, expect, it, vi } from 'vitest'
+import App from '../../src/renderer/src/App.svelte'
+import type { WindowApi } from '../../src/shared/api'
+import type { AppInfo } from '../../src/shared/ipc-contract'
+
+const info: AppInfo = {
+  name: 'Connect Provisioner',
+  version: '9.9.9',
+  platform: 'linux',
+  userDataPath: '/home/admin/.config/Connect Provisioner',
+  notices: ['settings.json could not be read. It was moved to settings.corrupt-1.json.'],
+  versions: { electron: '45.5.0', chrome: '152', node: '24' }
+}
+
+function installApi(result: Awaited<ReturnType<WindowApi['invoke']>>): void {
+  window.api = { invoke: vi.fn().mockResolvedValue(result), on: vi.fn().mockReturnValue(() => {}) }
+}
+
+describe('App shell', () => {
+  it('shows the version and notices from main, and an empty state per section', async () => {
+    installApi({ ok: true, value: info })
+    render(App)
+    expect(await screen.findByTestId('app-version')).toHaveTextContent('Connect Provisioner 9.9.9')
+    expect(screen.getByRole('alert')).toHaveTextContent('settings.corrupt-1.json')
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Accounts')
+    await fireEvent.click(screen.getByTestId('nav-templates'))
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Templates')
+    expect(screen.getByTestId('empty-templates')).toHaveTextContent('No templates yet')
+  })
+
+  it('moves through sections with the arrow keys and Ctrl+digit, keeping one tab stop', async () => {
+    installApi({ ok: true, value: info })
+    render(App)
+    const accounts = screen.getByTestId('nav-accounts')
+    accounts.focus()
+    await fireEvent.keyDown(accounts, { key: 'ArrowDown' })
+    expect(screen.getByTestId('nav-templates')).toHaveFocus()
+    expect(screen.getByTestId('nav-templates')).toHaveAttribute('aria-current', 'page')
+    await fireEvent.keyDown(screen.getByTestId('nav-templates'), { key: 'End' })
+    expect(screen.getByTestId('nav-activity')).toHaveFocus()
+    await fireEvent.keyDown(screen.getByTestId('nav-activity'), { key: 'ArrowDown' })
+    expect(screen.getByTestId('nav-accounts')).toHaveFocus()
+    await fireEvent.keyDown(window, { key: '4', ctrlKey: true })
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Bulk')
+    const tabStops = screen.getAllByRole('button').filter((b) => b.closest('nav') && b.tabIndex === 0)
+    expect(tabStops).toHaveLength(1)
+  })
+
+  it('says so when main cannot answer', async () => {
+    installApi({ ok: false, error: { code: 'INTERNAL', message: 'handler crashed' } })
+    render(App)
+    expect(await screen.findByRole('alert')).toHaveTextContent('Main process unreachable: handler crashed')
+  })
+})
