@@ -2,11 +2,20 @@ import { defineConfig } from 'electron-vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { resolve } from 'node:path'
 
-// main     -> out/main/index.js   ESM; "dependencies" stay external (build.externalizeDeps defaults to true)
+// main     -> out/main/index.js (the app) and out/main/cli.js (the CLI), ESM; "dependencies" stay external
 // preload  -> out/preload/index.cjs  CommonJS and fully bundled: a sandboxed preload cannot load ESM or npm deps
 // renderer -> out/renderer/index.html + assets with relative URLs, loaded from file://; resources/ is its public dir
 export default defineConfig({
-  main: {},
+  main: {
+    build: {
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          cli: resolve(import.meta.dirname, 'src/main/cli.ts')
+        }
+      }
+    }
+  },
   preload: {
     build: {
       externalizeDeps: false,

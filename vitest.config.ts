@@ -19,7 +19,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { ...nodeSide, name: 'node', include: ['test/unit/**/*.test.ts', 'test/main/**/*.test.ts'] }
+        test: {
+          ...nodeSide,
+          name: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/main/**/*.test.ts', 'test/integration/**/*.test.ts']
+        }
       },
       {
         extends: true,
