@@ -511,6 +511,17 @@ describe('CreateUser validation, as the service documents it', () => {
   })
 })
 
+/** Usernames equal to `username` in the Alpha instance, found with SearchUsers EXACT. */
+async function usernamesMatching(username: string): Promise<string[]> {
+  const found = await connect(sandbox, demo.alpha).send(
+    new SearchUsersCommand({
+      InstanceId: demo.alpha.instanceId,
+      SearchCriteria: { StringCondition: { FieldName: 'Username', ComparisonType: 'EXACT', Value: username } }
+    })
+  )
+  return (found.Users ?? []).map((u) => u.Username ?? '')
+}
+
 /** Sends a pre-signed raw request; resolves with status and error type. */
 function send(req: {
   method: string
@@ -714,30 +725,16 @@ describe('quota, throttling and faults', () => {
       connect(sandbox, demo.alpha).send(new CreateUserCommand(alphaUser('dropped.user')))
     )
     expect(dropped.message).toMatch(/socket hang up|ECONNRESET/)
-    const notThere = await connect(sandbox, demo.alpha).send(
-      new SearchUsersCommand({
-        InstanceId: demo.alpha.instanceId,
-        SearchCriteria: {
-          StringCondition: { FieldName: 'Username', ComparisonType: 'EXACT', Value: 'dropped.user' }
-        }
-      })
-    )
-    expect(notThere.Users).toEqual([])
+    const notThere = await usernamesMatching('dropped.user')
+    expect(notThere).toEqual([])
 
     sandbox.faults.next('commit-then-drop', 'CreateUser')
     const ambiguous = await rejection(
       connect(sandbox, demo.alpha).send(new CreateUserCommand(alphaUser('committed.user')))
     )
     expect(ambiguous.message).toMatch(/socket hang up|ECONNRESET/)
-    const committed = await connect(sandbox, demo.alpha).send(
-      new SearchUsersCommand({
-        InstanceId: demo.alpha.instanceId,
-        SearchCriteria: {
-          StringCondition: { FieldName: 'Username', ComparisonType: 'EXACT', Value: 'committed.user' }
-        }
-      })
-    )
-    expect(committed.Users?.map((u) => u.Username)).toEqual(['committed.user'])
+    const committed = await usernamesMatching('committed.user')
+    expect(committed).toEqual(['committed.user'])
     const retried = await rejection(
       connect(sandbox, demo.alpha).send(new CreateUserCommand(alphaUser('committed.user')))
     )

@@ -398,6 +398,25 @@ function op(
   return { name, method, path: pattern, mutates, run }
 }
 
+/** A paginated List* of one kind of named resource, as summaries (Id, Arn, Name, LastModified*). */
+function resourceList(
+  name: string,
+  path: string,
+  listKey: string,
+  resources: (instance: InstanceState) => Map<string, { id: string; name: string }>,
+  arnPart: string
+): ConnectOperation {
+  return op(name, 'GET', path, (call) => {
+    const instance = findInstance(call, label(call, 'InstanceId'))
+    const size = maxResults(call.query.get('maxResults'), 1000, 100)
+    const { items, next } = page([...resources(instance).values()], size, call.query.get('nextToken'), name)
+    return {
+      [listKey]: items.map((r) => summary(r, instance.arn(`${arnPart}${r.id}`), instance)),
+      ...(next ? { NextToken: next } : {})
+    }
+  })
+}
+
 /** Every Connect operation the Sandbox serves. */
 export const connectOperations: readonly ConnectOperation[] = [
   op(
@@ -505,54 +524,27 @@ export const connectOperations: readonly ConnectOperation[] = [
     const instance = findInstance(call, label(call, 'InstanceId'))
     return { Instance: instanceSummary(instance) }
   }),
-  op('ListRoutingProfiles', 'GET', '/routing-profiles-summary/{InstanceId}', (call) => {
-    const instance = findInstance(call, label(call, 'InstanceId'))
-    const size = maxResults(call.query.get('maxResults'), 1000, 100)
-    const { items, next } = page(
-      [...instance.routingProfiles.values()],
-      size,
-      call.query.get('nextToken'),
-      'rp'
-    )
-    return {
-      RoutingProfileSummaryList: items.map((r) =>
-        summary(r, instance.arn(`/routing-profile/${r.id}`), instance)
-      ),
-      ...(next ? { NextToken: next } : {})
-    }
-  }),
-  op('ListSecurityProfiles', 'GET', '/security-profiles-summary/{InstanceId}', (call) => {
-    const instance = findInstance(call, label(call, 'InstanceId'))
-    const size = maxResults(call.query.get('maxResults'), 1000, 100)
-    const { items, next } = page(
-      [...instance.securityProfiles.values()],
-      size,
-      call.query.get('nextToken'),
-      'sp'
-    )
-    return {
-      SecurityProfileSummaryList: items.map((s) =>
-        summary(s, instance.arn(`/security-profile/${s.id}`), instance)
-      ),
-      ...(next ? { NextToken: next } : {})
-    }
-  }),
-  op('ListUserHierarchyGroups', 'GET', '/user-hierarchy-groups-summary/{InstanceId}', (call) => {
-    const instance = findInstance(call, label(call, 'InstanceId'))
-    const size = maxResults(call.query.get('maxResults'), 1000, 100)
-    const { items, next } = page(
-      [...instance.hierarchyGroups.values()],
-      size,
-      call.query.get('nextToken'),
-      'hg'
-    )
-    return {
-      UserHierarchyGroupSummaryList: items.map((g) =>
-        summary(g, instance.arn(`/agent-group/${g.id}`), instance)
-      ),
-      ...(next ? { NextToken: next } : {})
-    }
-  }),
+  resourceList(
+    'ListRoutingProfiles',
+    '/routing-profiles-summary/{InstanceId}',
+    'RoutingProfileSummaryList',
+    (i) => i.routingProfiles,
+    '/routing-profile/'
+  ),
+  resourceList(
+    'ListSecurityProfiles',
+    '/security-profiles-summary/{InstanceId}',
+    'SecurityProfileSummaryList',
+    (i) => i.securityProfiles,
+    '/security-profile/'
+  ),
+  resourceList(
+    'ListUserHierarchyGroups',
+    '/user-hierarchy-groups-summary/{InstanceId}',
+    'UserHierarchyGroupSummaryList',
+    (i) => i.hierarchyGroups,
+    '/agent-group/'
+  ),
   op('DescribeUserHierarchyStructure', 'GET', '/user-hierarchy-structure/{InstanceId}', (call) => {
     const instance = findInstance(call, label(call, 'InstanceId'))
     const keys = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive']
