@@ -3,7 +3,7 @@ import { app, ipcMain, session, type BrowserWindow } from 'electron'
 import { openSettingsStore } from './adapters/settings-store'
 import { createHandlers } from './handlers'
 import { isFromAppWindow, registerIpc } from './ipc/register'
-import { AppInfoService, type AppFacts } from './services/app-info-service'
+import { createServices, type Services } from './composition'
 import { describeRecovery } from './services/store-recovery'
 import { createMainWindow, hardenSession, rendererUrl } from './window'
 import type { EventChannel, EventContract } from '../shared/ipc-contract'
@@ -13,6 +13,7 @@ app.enableSandbox()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let mainWindow: BrowserWindow | undefined
+let services: Services | undefined
 
 function send<E extends EventChannel>(channel: E, payload: EventContract[E]): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload)
@@ -23,13 +24,15 @@ function start(): void {
   hardenSession(session.defaultSession, url)
   const userDataPath = app.getPath('userData')
   const { settings, recovery } = openSettingsStore(userDataPath)
-  const facts: AppFacts = {
+  services = createServices({
     name: app.getName(),
     version: app.getVersion(),
     userDataPath,
-    notices: recovery ? [describeRecovery(recovery)] : []
-  }
-  registerIpc(ipcMain, createHandlers({ appInfo: new AppInfoService(facts) }), (event) =>
+    settings,
+    notices: recovery ? [describeRecovery(recovery)] : [],
+    emit: send
+  })
+  registerIpc(ipcMain, createHandlers(services), (event) =>
     mainWindow ? isFromAppWindow(event, mainWindow, url) : false
   )
 
@@ -45,4 +48,5 @@ app.on('second-instance', () => {
   mainWindow?.focus()
 })
 app.on('window-all-closed', () => app.quit())
+app.on('will-quit', () => void services?.sandbox.stop())
 void app.whenReady().then(start)

@@ -4,6 +4,15 @@
  * their types from here, so a channel cannot drift between them.
  */
 import { z } from 'zod'
+import {
+  accountContextSchema,
+  accountLabelSchema,
+  instanceContextSchema,
+  type CallerIdentity,
+  type InstanceSummary,
+  type ProfileList
+} from './accounts'
+import { networkSettingsSchema, recentContextSchema, type SettingsView } from './settings'
 
 /** What the status bar and the About box show. Nothing here is secret. */
 export interface AppInfo {
@@ -22,15 +31,52 @@ function response<T>(): T {
   return undefined as T
 }
 
+const profileRegion = accountContextSchema.strict()
+const profileInRegion = accountContextSchema.required({ region: true }).strict()
+
 /** Channels the renderer may invoke, named `domain:verb-noun`. */
 export const invokeContract = {
-  'app:info': { request: z.undefined(), response: response<AppInfo>() }
+  'app:info': { request: z.undefined(), response: response<AppInfo>() },
+  /** The AWS profiles (no secrets) and the Sandbox accounts, read fresh from the files. */
+  'accounts:list-profiles': { request: z.undefined(), response: response<ProfileList>() },
+  /** STS GetCallerIdentity with the profile's credentials (MFA may be asked through an event). */
+  'accounts:whoami': { request: profileRegion, response: response<CallerIdentity>() },
+  'accounts:list-instances': { request: profileInRegion, response: response<InstanceSummary[]>() },
+  'accounts:describe-instance': {
+    request: instanceContextSchema.strict(),
+    response: response<InstanceSummary>()
+  },
+  /** The admin's answer to `accounts:mfa-requested`: six digits, or null for Cancel. */
+  'accounts:answer-mfa': {
+    request: z
+      .object({
+        requestId: z.uuid(),
+        code: z
+          .string()
+          .regex(/^\d{6}$/, 'an MFA code is six digits')
+          .nullable()
+      })
+      .strict(),
+    response: response<null>()
+  },
+  'accounts:set-label': {
+    request: z
+      .object({ accountId: z.string().regex(/^\d{12}$/), label: accountLabelSchema.nullable() })
+      .strict(),
+    response: response<SettingsView>()
+  },
+  /** Records where the admin is working, restored at the next start. */
+  'accounts:remember': { request: recentContextSchema.strict(), response: response<SettingsView>() },
+  'settings:get': { request: z.undefined(), response: response<SettingsView>() },
+  'settings:set-network': { request: networkSettingsSchema.strict(), response: response<SettingsView>() }
 } as const
 
 /** Events main sends to the renderer. */
 export interface EventContract {
   /** The window gained focus: views showing files that may have changed outside the app re-read them. */
   'app:focused': { at: string }
+  /** A profile needs an MFA code; answer with `accounts:answer-mfa`. Carries no secret. */
+  'accounts:mfa-requested': { requestId: string; profile: string; mfaSerial: string }
 }
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -41,4 +87,4 @@ export type ResponseOf<C extends InvokeChannel> = (typeof invokeContract)[C]['re
 /** Every channel name, for the preload's allow-list. */
 export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
 /** Every event name, for the preload's allow-list. */
-export const eventChannels: readonly EventChannel[] = ['app:focused']
+export const eventChannels: readonly EventChannel[] = ['app:focused', 'accounts:mfa-requested']

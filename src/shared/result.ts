@@ -13,6 +13,20 @@ export type ErrorCode =
   | 'UNKNOWN_CHANNEL'
   /** A bug or an unexpected failure in main; the message says what happened. */
   | 'INTERNAL'
+  /** No such AWS profile in the config or credentials file. */
+  | 'PROFILE_NOT_FOUND'
+  /** A profile cannot give credentials (broken chain, SSO login needed, MFA cancelled…). */
+  | 'CREDENTIALS'
+  /** No Region was given and the profile has none. */
+  | 'REGION_MISSING'
+  /** The TLS certificate of an endpoint or proxy is not trusted. */
+  | 'NETWORK_TLS'
+  /** The proxy refused or could not be reached. */
+  | 'NETWORK_PROXY'
+  /** The endpoint could not be reached (DNS, refused, timeout). */
+  | 'NETWORK_UNREACHABLE'
+  /** AWS answered with an error; `details.awsCode` holds its code. */
+  | 'AWS'
 
 /** A failure the admin can read: `message` says what is wrong and what to do. */
 export interface AppErrorData {

@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { dispatch, type Handlers } from '../../src/main/ipc/dispatch'
+import { dispatch } from '../../src/main/ipc/dispatch'
+import type { AppUnderTest } from './app-under-test'
 import type { EventChannel, EventContract, InvokeChannel } from '../../src/shared/ipc-contract'
 
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
@@ -81,11 +82,11 @@ export interface AppPage {
   emit<E extends EventChannel>(channel: E, payload: EventContract[E]): Promise<void>
 }
 
-/** Opens the renderer in a fresh context with the bridge to `handlers` installed. */
+/** Opens the renderer in a fresh context with the bridge to the app's real handlers installed. */
 export async function openApp(
   browser: Browser,
   url: string,
-  handlers: Handlers,
+  app: AppUnderTest,
   options: { colorScheme?: 'light' | 'dark' } = {}
 ): Promise<AppPage> {
   const context = await browser.newContext({
@@ -100,7 +101,7 @@ export async function openApp(
     if (message.type() === 'error') errors.push(message.text())
   })
   await page.exposeFunction('__bridgeInvoke', async (channel: string, request: unknown) => {
-    const response = await dispatch(handlers, channel, request)
+    const response = await dispatch(app.handlers, channel, request)
     traffic.push({ kind: 'invoke', channel, request, response })
     return response
   })

@@ -1,25 +1,20 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHandlers } from '../../src/main/handlers'
-import { AppInfoService } from '../../src/main/services/app-info-service'
+import { appUnderTest } from './app-under-test'
 import { sectionOrder, sections } from '../../src/renderer/src/lib/sections'
 import { launchChromium, openApp, screenshot, serveRenderer } from './harness'
 
 let browser: Browser
 let server: Awaited<ReturnType<typeof serveRenderer>>
-const userDataPath = mkdtempSync(join(tmpdir(), 'cp-e2e-'))
-const handlers = createHandlers({
-  appInfo: new AppInfoService({ name: 'Connect Provisioner', version: '0.1.0', userDataPath, notices: [] })
-})
+const backend = appUnderTest()
+const { userDataPath } = backend
 
 beforeAll(async () => {
   server = await serveRenderer()
   browser = await launchChromium()
 })
 afterAll(async () => {
+  await backend.close()
   await browser?.close()
   await server?.close()
 })
@@ -27,7 +22,7 @@ afterAll(async () => {
 describe('the built shell in Chromium', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`clicks through every section in ${colorScheme} mode with no console errors`, async () => {
-      const app = await openApp(browser, server.url, handlers, { colorScheme })
+      const app = await openApp(browser, server.url, backend, { colorScheme })
       const { page } = app
       await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Connect Provisioner 0.1.0')
       for (const id of sectionOrder) {
@@ -48,7 +43,7 @@ describe('the built shell in Chromium', () => {
   }
 
   it('is fully usable from the keyboard, with a visible focus ring', async () => {
-    const app = await openApp(browser, server.url, handlers)
+    const app = await openApp(browser, server.url, backend)
     const { page } = app
     await page.getByTestId('app-version').waitFor()
     await page.keyboard.press('Tab') // skip link
@@ -71,10 +66,9 @@ describe('the built shell in Chromium', () => {
   })
 
   it('re-reads app info when main says the window gained focus', async () => {
-    const app = await openApp(browser, server.url, handlers)
+    const app = await openApp(browser, server.url, backend)
     await app.page.getByTestId('app-version').waitFor()
-    const calls = (): number =>
-      app.traffic.filter((c) => c.kind === 'invoke' && c.channel === 'app:info').length
+    const calls = (): number => app.invokes('app:info').length
     const before = calls()
     await app.emit('app:focused', { at: new Date().toISOString() })
     await expect.poll(calls).toBe(before + 1)
@@ -82,7 +76,7 @@ describe('the built shell in Chromium', () => {
   })
 
   it('gets a typed error envelope for a malformed request through the real handlers', async () => {
-    const app = await openApp(browser, server.url, handlers)
+    const app = await openApp(browser, server.url, backend)
     await app.page.getByTestId('app-version').waitFor()
     const result = await app.page.evaluate(() => window.api.invoke('app:info', { evil: true } as never))
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })

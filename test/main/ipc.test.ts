@@ -14,7 +14,15 @@ const info: AppInfo = {
   notices: [],
   versions: { electron: '45', chrome: '152', node: '24' }
 }
-const handlers: Handlers = { 'app:info': () => info }
+/** Handlers for every channel; the ones a test does not name fail loudly if called. */
+function handlersWith(overrides: Partial<Handlers>): Handlers {
+  const unused = Object.fromEntries(
+    invokeChannels.map((channel) => [channel, () => Promise.reject(new Error(`${channel} was not expected`))])
+  ) as unknown as Handlers
+  return { ...unused, ...overrides }
+}
+
+const handlers = handlersWith({ 'app:info': () => info })
 
 describe('dispatch', () => {
   it('answers a valid request with its value', async () => {
@@ -23,7 +31,7 @@ describe('dispatch', () => {
 
   it('refuses a malformed payload before the handler runs', async () => {
     let ran = false
-    const spy: Handlers = { 'app:info': () => ((ran = true), info) }
+    const spy = handlersWith({ 'app:info': () => ((ran = true), info) })
     const result = await dispatch(spy, 'app:info', { sneaky: true })
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     expect(ran).toBe(false)
@@ -39,20 +47,20 @@ describe('dispatch', () => {
   })
 
   it('turns an AppError into its envelope and anything else into INTERNAL', async () => {
-    const failing: Handlers = {
+    const failing = handlersWith({
       'app:info': () => {
         throw new AppError('INVALID_REQUEST', 'Pick an instance first.', { field: 'instanceId' })
       }
-    }
+    })
     expect(await dispatch(failing, 'app:info', undefined)).toEqual({
       ok: false,
       error: { code: 'INVALID_REQUEST', message: 'Pick an instance first.', details: { field: 'instanceId' } }
     })
-    const crashing: Handlers = {
+    const crashing = handlersWith({
       'app:info': () => {
         throw new TypeError('boom')
       }
-    }
+    })
     expect(await dispatch(crashing, 'app:info', undefined)).toEqual({
       ok: false,
       error: { code: 'INTERNAL', message: 'Unexpected failure in app:info: boom' }

@@ -1,22 +1,17 @@
 /**
- * The app's own settings (window placement; later the last account and network options), kept with
- * electron-store in userData. Services see only `SettingsPort`, never electron-store.
+ * The app's settings.json, kept with electron-store in userData. Services see only `SettingsPort`,
+ * never electron-store; the schema here guards the file against hand edits.
  */
 import Store from 'electron-store'
-import type { Rectangle } from 'electron'
 import { join } from 'node:path'
+import type { AppSettings, SettingsPort } from '../services/settings-service'
 import { openRecovering, type StoreRecovery } from '../services/store-recovery'
 
-/** Everything stored in settings.json. */
-export type AppSettings = {
-  windowBounds?: Rectangle
-}
-
-/** Read and write access to the settings, as services see it. */
-export interface SettingsPort {
-  get<K extends keyof AppSettings>(key: K): AppSettings[K]
-  set<K extends keyof AppSettings>(key: K, value: NonNullable<AppSettings[K]>): void
-}
+const context = {
+  type: 'object',
+  properties: { profile: { type: 'string' }, region: { type: 'string' }, instanceId: { type: 'string' } },
+  required: ['profile', 'region']
+} as const
 
 const schema = {
   windowBounds: {
@@ -28,7 +23,21 @@ const schema = {
       height: { type: 'integer', minimum: 200 }
     },
     required: ['x', 'y', 'width', 'height']
-  }
+  },
+  network: {
+    type: 'object',
+    properties: { proxyUrl: { type: 'string' }, caFile: { type: 'string' } },
+    additionalProperties: false
+  },
+  accountLabels: {
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { label: { type: 'string', minLength: 1 }, color: { type: 'string' } },
+      required: ['label', 'color']
+    }
+  },
+  recentContexts: { type: 'array', items: context, maxItems: 20 }
 } as const
 
 /** Opens `settings.json` in `folder`; a corrupt file is moved aside and reported, not emptied. */

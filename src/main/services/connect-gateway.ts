@@ -1,0 +1,256 @@
+/**
+ * The one way the app reaches AWS. It resolves a profile's credentials in main only (the SDK's own
+ * providers, cached until they expire, MFA through the prompter), builds clients that honour the
+ * profile's endpoint_url and services section, AWS_ENDPOINT_URL*, the proxy and extra CAs, routes Sandbox profiles to the embedded Sandbox,
+ * and turns every failure into an AppError that says what happened and what to do.
+ */
+import {
+  ConnectClient,
+  DescribeInstanceCommand,
+  paginateListInstances,
+  type ConnectServiceException,
+  type InstanceSummary as SdkInstanceSummary
+} from '@aws-sdk/client-connect'
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { fromIni } from '@aws-sdk/credential-provider-ini'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import type { CallerIdentity, InstanceContext, InstanceSummary, ProfileRegion } from '../../shared/accounts'
+import type { IdentityType } from '../../shared/connect-rules'
+import { AppError } from '../../shared/result'
+import type { MfaPrompter } from './mfa-broker'
+import type { NetworkSettings } from '../../shared/settings'
+import { createRequestHandler, explainNetworkError } from './network'
+import type { ProfileService } from './profile-service'
+import { sandboxPrefix, type SandboxHost } from './sandbox-host'
+
+/** A profile and the Region its calls go to, both resolved. */
+interface Target {
+  profile: string
+  region: string
+}
+
+interface ClientSet {
+  connect: ConnectClient
+  sts: STSClient
+}
+
+const refreshMargin = 5 * 60_000
+
+export class ConnectGateway {
+  private readonly credentials = new Map<
+    string,
+    { version: string; identity: Promise<AwsCredentialIdentity> }
+  >()
+  private readonly clients = new Map<string, ClientSet>()
+
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly sandbox: SandboxHost,
+    private readonly network: () => NetworkSettings,
+    private readonly mfa: MfaPrompter
+  ) {}
+
+  /** The Region for a call: the one given, else the profile's, else AWS_REGION; or a clear error. */
+  region(context: ProfileRegion): string {
+    if (context.region) return context.region
+    const region = this.isSandbox(context.profile)
+      ? this.sandboxAccount(context.profile).summary.region
+      : this.profiles.regionOf(context.profile)
+    if (!region) {
+      throw new AppError(
+        'REGION_MISSING',
+        `Profile "${context.profile}" has no region: pick a Region (or add region = … to the profile).`
+      )
+    }
+    return region
+  }
+
+  /** STS GetCallerIdentity: which account and principal the profile's credentials belong to. */
+  async whoami(context: ProfileRegion): Promise<CallerIdentity> {
+    const target = { profile: context.profile, region: this.region(context) }
+    const { sts } = await this.clientsFor(target)
+    const identity = await this.call(target, () => sts.send(new GetCallerIdentityCommand({})))
+    return {
+      accountId: identity.Account ?? '',
+      arn: identity.Arn ?? '',
+      userId: identity.UserId ?? '',
+      region: target.region
+    }
+  }
+
+  /** Every Connect instance of the account in the Region (ListInstances, 10 per page). */
+  async listInstances(context: ProfileRegion): Promise<InstanceSummary[]> {
+    const target = { profile: context.profile, region: this.region(context) }
+    const { connect } = await this.clientsFor(target)
+    return this.call(target, async () => {
+      const instances: InstanceSummary[] = []
+      for await (const page of paginateListInstances({ client: connect, pageSize: 10 }, {})) {
+        instances.push(...(page.InstanceSummaryList ?? []).map(toInstance))
+      }
+      return instances.sort((a, b) => a.alias.localeCompare(b.alias))
+    })
+  }
+
+  /** DescribeInstance for the instance the admin selected. */
+  async describeInstance(context: InstanceContext): Promise<InstanceSummary> {
+    const target = { profile: context.profile, region: context.region }
+    const { connect } = await this.clientsFor(target)
+    const result = await this.call(target, () =>
+      connect.send(new DescribeInstanceCommand({ InstanceId: context.instanceId }))
+    )
+    if (!result.Instance)
+      throw new AppError('AWS', `DescribeInstance returned no instance for ${context.instanceId}.`)
+    return toInstance(result.Instance)
+  }
+
+  private isSandbox(profile: string): boolean {
+    return profile.startsWith(sandboxPrefix)
+  }
+
+  private sandboxAccount(profile: string): ReturnType<SandboxHost['accounts']>[number] {
+    const account = this.sandbox.accounts().find((a) => a.summary.name === profile)
+    if (!account) throw new AppError('PROFILE_NOT_FOUND', `There is no Sandbox account named "${profile}".`)
+    return account
+  }
+
+  private async clientsFor(target: Target): Promise<ClientSet> {
+    if (this.isSandbox(target.profile)) {
+      const account = this.sandboxAccount(target.profile)
+      const { url } = await this.sandbox.start()
+      const key = `${target.profile}|${target.region}|${url}`
+      return this.cached(key, () => {
+        const config = {
+          region: target.region,
+          endpoint: url,
+          credentials: account.credentials,
+          requestHandler: new NodeHttpHandler()
+        }
+        return { connect: new ConnectClient(config), sts: new STSClient(config) }
+      })
+    }
+    const profile = this.profiles.profile(target.profile)
+    const network = this.network()
+    const key = `${target.profile}|${target.region}|${this.profiles.files().version}|${JSON.stringify(network)}`
+    return this.cached(key, () => {
+      const requestHandler = createRequestHandler(network, profile.values.get('ca_bundle')?.value)
+      const connectEndpoint = this.profiles.endpointFor(target.profile, 'connect')
+      const stsEndpoint = this.profiles.endpointFor(target.profile, 'sts')
+      const credentials = this.credentialsFor(target.profile, requestHandler, stsEndpoint)
+      const config = { profile: target.profile, region: target.region, requestHandler, credentials }
+      return {
+        connect: new ConnectClient({ ...config, ...(connectEndpoint ? { endpoint: connectEndpoint } : {}) }),
+        sts: new STSClient({ ...config, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) })
+      }
+    })
+  }
+
+  private cached(key: string, build: () => ClientSet): ClientSet {
+    let set = this.clients.get(key)
+    if (!set) {
+      set = build()
+      this.clients.set(key, set)
+    }
+    return set
+  }
+
+  /** The SDK's own ini provider for `profile`, resolved once and reused until shortly before it expires. */
+  private credentialsFor(
+    profile: string,
+    requestHandler: NodeHttpHandler,
+    stsEndpoint: string | undefined
+  ): AwsCredentialIdentityProvider {
+    return async (options) => {
+      const version = this.profiles.files().version
+      const cached = this.credentials.get(profile)
+      if (cached?.version === version) {
+        const identity = await cached.identity.catch(() => undefined)
+        if (identity && (!identity.expiration || identity.expiration.getTime() - Date.now() > refreshMargin))
+          return identity
+      }
+      const identity = fromIni({
+        profile,
+        ignoreCache: true,
+        mfaCodeProvider: (mfaSerial) => this.mfa({ profile, mfaSerial }),
+        // Role assumption (every hop of a chain) goes through the same proxy, CAs and STS endpoint.
+        clientConfig: { profile, requestHandler, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) }
+      })(options)
+      this.credentials.set(profile, { version, identity })
+      identity.catch(() => {
+        if (this.credentials.get(profile)?.identity === identity) this.credentials.delete(profile)
+      })
+      return identity
+    }
+  }
+
+  /** Runs one AWS call and explains its failure. */
+  private async call<T>(target: Target, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      throw this.explain(error, target)
+    }
+  }
+
+  private explain(error: unknown, target: Target): AppError {
+    if (error instanceof AppError) return error
+    const network = explainNetworkError(
+      error,
+      this.isSandbox(target.profile) ? undefined : this.network().proxyUrl
+    )
+    if (network) return network
+    const err = error as Partial<ConnectServiceException> & Error
+    if (
+      err.name === 'CredentialsProviderError' ||
+      err.name === 'ProviderError' ||
+      err.name === 'TokenProviderError'
+    ) {
+      const summary = this.profiles.list().profiles.find((p) => p.name === target.profile)
+      if (summary?.kinds.includes('sso')) {
+        return new AppError(
+          'CREDENTIALS',
+          `The SSO session of profile "${target.profile}" has expired or was never started. Run: aws sso login --profile ${target.profile}`,
+          { command: `aws sso login --profile ${target.profile}` }
+        )
+      }
+      return new AppError(
+        'CREDENTIALS',
+        `Profile "${target.profile}" cannot give credentials: ${err.message}`
+      )
+    }
+    if (err.$metadata) {
+      const awsCode = err.name
+      const hint: Record<string, string> = {
+        UnrecognizedClientException: `The access key of profile "${target.profile}" is not valid for AWS (deleted, deactivated or mistyped).`,
+        InvalidClientTokenId: `The access key of profile "${target.profile}" is not valid for AWS (deleted, deactivated or mistyped).`,
+        InvalidSignatureException: `The secret key of profile "${target.profile}" does not match its access key.`,
+        SignatureDoesNotMatch: `The secret key of profile "${target.profile}" does not match its access key.`,
+        ExpiredTokenException: `The session of profile "${target.profile}" has expired: refresh its credentials and try again.`,
+        ExpiredToken: `The session of profile "${target.profile}" has expired: refresh its credentials and try again.`,
+        AccessDeniedException: `Profile "${target.profile}" is not allowed to do this: ${err.message}`,
+        AccessDenied: `Profile "${target.profile}" is not allowed to do this: ${err.message}`
+      }
+      return new AppError('AWS', hint[awsCode] ?? `${awsCode}: ${err.message}`, {
+        awsCode,
+        httpStatus: err.$metadata.httpStatusCode,
+        requestId: err.$metadata.requestId
+      })
+    }
+    return new AppError(
+      'INTERNAL',
+      `Unexpected failure calling AWS with profile "${target.profile}": ${err.message ?? String(error)}`
+    )
+  }
+}
+
+function toInstance(instance: SdkInstanceSummary): InstanceSummary {
+  return {
+    id: instance.Id ?? '',
+    arn: instance.Arn ?? '',
+    alias: instance.InstanceAlias ?? instance.Id ?? '',
+    identityType: (instance.IdentityManagementType ?? 'CONNECT_MANAGED') as IdentityType,
+    status: instance.InstanceStatus ?? 'UNKNOWN',
+    ...(instance.CreatedTime ? { createdTime: instance.CreatedTime.toISOString() } : {}),
+    ...(instance.InstanceAccessUrl ? { accessUrl: instance.InstanceAccessUrl } : {})
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * How AWS calls reach AWS from a locked-down workstation: through the proxy in Settings (which then
+ * carries every call), else HTTPS_PROXY / HTTP_PROXY / NO_PROXY, trusting the company's CA on top of the usual roots, and with
+ * network failures explained as what they are (certificate, proxy, unreachable) instead of "network error".
+ */
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { readFileSync } from 'node:fs'
+import * as tls from 'node:tls'
+import { ProxyAgent } from 'proxy-agent'
+import { AppError } from '../../shared/result'
+import type { NetworkSettings } from '../../shared/settings'
+
+const tlsCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError'
+])
+
+/** Reads a PEM bundle, failing with a message that names the file. */
+export function readCaFile(file: string, origin: string): string {
+  let pem: string
+  try {
+    pem = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new AppError(
+      'NETWORK_TLS',
+      `The CA file ${file} (${origin}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`
+    )
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new AppError(
+      'NETWORK_TLS',
+      `The CA file ${file} (${origin}) holds no PEM certificate (-----BEGIN CERTIFICATE-----).`
+    )
+  }
+  return pem
+}
+
+/** The usual trust store: the OS's where this Node can read it (Electron), else Node's bundled roots. */
+function defaultRoots(): string[] {
+  const withSystem = tls as typeof tls & {
+    getCACertificates?: (type: 'default' | 'system' | 'bundled') => string[]
+  }
+  if (withSystem.getCACertificates) {
+    return [
+      ...new Set([...withSystem.getCACertificates('bundled'), ...withSystem.getCACertificates('system')])
+    ]
+  }
+  return [...tls.rootCertificates]
+}
+
+/**
+ * The HTTP handler for one profile's AWS clients: proxy and extra CAs from Settings, AWS_CA_BUNDLE and
+ * the profile's `ca_bundle`. Without extra CAs, Node's default trust applies.
+ */
+export function createRequestHandler(
+  settings: NetworkSettings,
+  profileCaBundle?: string,
+  env: NodeJS.ProcessEnv = process.env
+): NodeHttpHandler {
+  const extra = [
+    settings.caFile ? readCaFile(settings.caFile, 'Settings → Network') : undefined,
+    env['AWS_CA_BUNDLE'] ? readCaFile(env['AWS_CA_BUNDLE'], 'AWS_CA_BUNDLE') : undefined,
+    profileCaBundle ? readCaFile(profileCaBundle, 'the profile’s ca_bundle') : undefined
+  ].filter((pem): pem is string => pem !== undefined)
+  const agent = new ProxyAgent({
+    keepAlive: true,
+    ...(extra.length ? { ca: [...defaultRoots(), ...extra] } : {}),
+    // Without a Settings proxy, ProxyAgent follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY (proxy-from-env).
+    ...(settings.proxyUrl ? { getProxyForUrl: () => settings.proxyUrl ?? '' } : {})
+  })
+  return new NodeHttpHandler({
+    httpAgent: agent,
+    httpsAgent: agent,
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000
+  })
+}
+
+/** Turns a failed request into an error that says what went wrong on the network, or undefined. */
+export function explainNetworkError(error: unknown, proxyUrl: string | undefined): AppError | undefined {
+  if (!(error instanceof Error)) return undefined
+  const code = (error as NodeJS.ErrnoException).code ?? error.name
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+  if (tlsCodes.has(code)) {
+    return new AppError(
+      'NETWORK_TLS',
+      `Certificate not trusted: ${error.message} (${code}). If your company inspects TLS, add its CA certificate in Settings → Network or AWS_CA_BUNDLE.`,
+      { code }
+    )
+  }
+  if (status === 407) {
+    return new AppError(
+      'NETWORK_PROXY',
+      `Proxy refused: it requires authentication (407). Put the user and password in the proxy URL, e.g. http://user:pass@proxy:3128.`,
+      { status }
+    )
+  }
+  if (unreachableCodes.has(code)) {
+    const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
+    const proxy = proxyUrl ? new URL(proxyUrl) : undefined
+    if (
+      proxy &&
+      address !== undefined &&
+      (proxy.hostname === address || proxy.hostname === 'localhost') &&
+      String(port) === (proxy.port || '80')
+    ) {
+      return new AppError(
+        'NETWORK_PROXY',
+        `Proxy refused: ${proxy.host} did not accept the connection (${code}). Check the proxy in Settings → Network or HTTPS_PROXY.`,
+        { code }
+      )
+    }
+    return new AppError(
+      'NETWORK_UNREACHABLE',
+      `Cannot reach ${address ? `${address}${port ? `:${port}` : ''}` : 'the AWS endpoint'}: ${error.message} (${code}). Check the network, VPN and any endpoint_url.`,
+      { code }
+    )
+  }
+  return undefined
+}

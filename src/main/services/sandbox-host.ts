@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ProfileSummary } from '../../shared/accounts'
+import { sandboxProfiles } from '../sandbox/aws-config'
+import { demoSeed } from '../sandbox/demo-seed'
+import { loadSeedFile, type SandboxSeed } from '../sandbox/seed'
+import { startSandbox, type Sandbox } from '../sandbox/server'
+import { openRecovering, type StoreRecovery } from './store-recovery'
+
+/** The prefix that marks a Sandbox profile; real AWS profiles never go to the Sandbox. */
+export const sandboxPrefix = 'sandbox:'
+
+/** A Sandbox account as the app uses it: its keys stay in main, like any credential. */
+export interface SandboxAccount {
+  summary: ProfileSummary
+  credentials: { accessKeyId: string; secretAccessKey: string }
+}
+
+/**
+ * The app's embedded Sandbox: started on first use on 127.0.0.1 with the demo world, its state kept in
+ * userData so what the admin creates survives restarts. A corrupt state file is moved aside.
+ */
+export class SandboxHost {
+  private running: Promise<Sandbox> | undefined
+  private seed: SandboxSeed | undefined
+  /** Set when the saved state could not be read and was moved aside. */
+  recovery: StoreRecovery | undefined
+
+  constructor(private readonly folder: string) {}
+
+  private get stateFile(): string {
+    return join(this.folder, 'sandbox-state.json')
+  }
+
+  private world(): SandboxSeed {
+    if (!this.seed) {
+      const file = this.stateFile
+      const { store, recovery } = openRecovering(file, () =>
+        existsSync(file) ? loadSeedFile(file) : demoSeed()
+      )
+      this.seed = store
+      this.recovery = recovery
+    }
+    return this.seed
+  }
+
+  /** The Sandbox's account profiles, named `sandbox:<name>`. */
+  accounts(): SandboxAccount[] {
+    const seed = this.world()
+    return sandboxProfiles(seed).flatMap((profile) => {
+      if (!profile.keys) return []
+      const account = seed.accounts.find((a) => a.id === profile.accountId)
+      const name = `${sandboxPrefix}${profile.name.replace(/^sandbox-/, '')}`
+      return [
+        {
+          summary: {
+            name,
+            label: `Sandbox — ${account?.name.replace(/\s*\(sandbox\)$/, '') ?? profile.name} (local, no AWS)`,
+            source: 'sandbox',
+            kinds: ['sandbox'],
+            region: profile.region,
+            hasEndpointUrl: true,
+            problems: []
+          },
+          credentials: profile.keys
+        }
+      ]
+    })
+  }
+
+  /** Starts the Sandbox if needed and resolves with it. */
+  start(): Promise<Sandbox> {
+    this.running ??= startSandbox({ seed: this.world(), stateFile: this.stateFile }).catch(
+      (error: unknown) => {
+        this.running = undefined
+        throw error
+      }
+    )
+    return this.running
+  }
+
+  async stop(): Promise<void> {
+    const running = this.running
+    this.running = undefined
+    if (running) await (await running).close()
+  }
+}

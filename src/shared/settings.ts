@@ -1,0 +1,30 @@
+/** Settings the renderer reads and changes: network options, account labels, recent contexts. */
+import { z } from 'zod'
+import type { AccountLabel } from './accounts'
+
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+){1,2}-\d$/, 'a Region looks like us-east-1')
+
+/** A place the admin worked: profile, Region and (once chosen) instance. */
+export const recentContextSchema = z.object({
+  profile: z.string().min(1).max(256),
+  region,
+  instanceId: z.string().min(1).max(100).optional()
+})
+export type RecentContext = z.infer<typeof recentContextSchema>
+
+/** Proxy and extra CA for AWS calls; empty strings clear them. */
+export const networkSettingsSchema = z.object({
+  /** `http://proxy.corp:3128` (credentials allowed); replaces HTTPS_PROXY / HTTP_PROXY / NO_PROXY entirely. */
+  proxyUrl: z.string().trim().max(2048).optional(),
+  /** A PEM file with extra CA certificates (a TLS-inspecting proxy's root). */
+  caFile: z.string().trim().max(4096).optional()
+})
+export type NetworkSettings = z.infer<typeof networkSettingsSchema>
+
+/** What the renderer may read of the settings (nothing secret: a proxy password is masked). */
+export interface SettingsView {
+  network: NetworkSettings
+  accountLabels: Record<string, AccountLabel>
+  /** Most recent first; the first is restored at start. */
+  recentContexts: RecentContext[]
+}

@@ -1,0 +1,45 @@
+/**
+ * TEST-ONLY: the real main-process services and handlers, built by the app's own composition root in
+ * this Node process, with userData in a temp folder. Events the services emit go to the open page.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openSettingsStore } from '../../src/main/adapters/settings-store'
+import { createServices, type Services } from '../../src/main/composition'
+import { createHandlers } from '../../src/main/handlers'
+import type { Handlers } from '../../src/main/ipc/dispatch'
+import type { EventChannel, EventContract } from '../../src/shared/ipc-contract'
+
+export interface AppUnderTest {
+  services: Services
+  handlers: Handlers
+  userDataPath: string
+  /** Where the services' events go (the bridge sets this to the open page). */
+  onEvent(listener: <E extends EventChannel>(channel: E, payload: EventContract[E]) => void): void
+  close(): Promise<void>
+}
+
+export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest {
+  const userDataPath = mkdtempSync(join(tmpdir(), 'cp-e2e-userdata-'))
+  const { settings } = openSettingsStore(userDataPath)
+  let listener: Parameters<AppUnderTest['onEvent']>[0] | undefined
+  const services = createServices({
+    name: 'Connect Provisioner',
+    version: '0.1.0',
+    userDataPath,
+    settings,
+    notices: [],
+    env,
+    emit: (channel, payload) => listener?.(channel, payload)
+  })
+  return {
+    services,
+    handlers: createHandlers(services),
+    userDataPath,
+    onEvent: (next) => {
+      listener = next
+    },
+    close: () => services.sandbox.stop()
+  }
+}
