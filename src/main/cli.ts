@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander'
 import { version } from '../../package.json'
 import { exitCodes } from './cli/options'
+import { accountCommands } from './cli/account-commands'
+import { closeServices } from './cli/cli-host'
 import { sandboxCommand } from './cli/sandbox-command'
 
 /** Builds the program; output goes through `out`/`err` so tests can capture it. */
@@ -18,6 +20,7 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       writeErr: (text) => err(text.trimEnd())
     })
     .exitOverride()
+  for (const command of accountCommands(out)) program.addCommand(command)
   program.addCommand(sandboxCommand(out))
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput())
   return program
@@ -40,5 +43,7 @@ export async function runCli(
     }
     err(`Error: ${error instanceof Error ? error.message : String(error)}`)
     return exitCodes.failed
+  } finally {
+    await closeServices()
   }
 }

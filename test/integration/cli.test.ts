@@ -14,6 +14,32 @@ const root = resolve(import.meta.dirname, '../..')
 const bin = join(root, 'bin/connect-provisioner.js')
 const cli = (...args: string[]): ReturnType<typeof run> => run(process.execPath, [bin, ...args], process.env)
 
+/** Runs the CLI with only the given AWS files and variables (no real ~/.aws), feeding `input` to stdin. */
+function cliWith(
+  config: string,
+  env: Record<string, string>,
+  args: string[],
+  input = ''
+): ReturnType<typeof run> {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-cli-aws-'))
+  writeFileSync(join(dir, 'config'), config)
+  writeFileSync(join(dir, 'credentials'), '')
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')))
+  return run(
+    process.execPath,
+    [bin, ...args],
+    {
+      ...clean,
+      HOME: dir,
+      CONNECT_PROVISIONER_HOME: join(dir, 'data'),
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      ...env
+    },
+    input
+  )
+}
+
 beforeAll(() => {
   if (!existsSync(join(root, 'out/main/cli.js'))) {
     throw new Error(
@@ -65,6 +91,11 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
     ]) {
       expect(sandbox.stdout).toContain(flag)
     }
+    for (const command of ['profiles', 'whoami', 'instances']) {
+      const help = await cli(command, '--help')
+      expect(help.code, command).toBe(0)
+      expect(help.stdout).toContain(`Usage: connect-provisioner ${command}`)
+    }
     expect((await cli('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
   })
 
@@ -81,6 +112,62 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
       const result = await cli(...args)
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr).toMatch(message)
+    }
+  })
+
+  it('lists profiles with their problems, as text and JSON, never with secrets', async () => {
+    const config = `[profile alpha]\nregion = us-east-1\naws_access_key_id = ${demo.alpha.accessKeyId}\naws_secret_access_key = ${demo.alpha.secretAccessKey}\n[profile orphan]\nrole_arn = arn:aws:iam::111122223333:role/X\nsource_profile = gone\n`
+    const text = await cliWith(config, {}, ['profiles'])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/^PROFILE\s+KIND\s+REGION/)
+    expect(text.stdout).toMatch(/alpha\s+static\s+us-east-1/)
+    expect(text.stdout).toMatch(/orphan: .*config:7: source_profile "gone" does not exist\./)
+    const json = await cliWith(config, {}, ['profiles', '--json'])
+    const list = JSON.parse(json.stdout) as { profiles: Array<{ name: string }> }
+    expect(list.profiles.map((p) => p.name)).toEqual(['alpha', 'orphan', 'sandbox:alpha', 'sandbox:bravo'])
+    expect(json.stdout + text.stdout).not.toContain(demo.alpha.secretAccessKey)
+  })
+
+  it('runs whoami and instances against the Sandbox, AWS_ENDPOINT_URL, AWS_PROFILE, and MFA on stdin', async () => {
+    const sandbox = await startCliSandbox(['--rate', '0'])
+    try {
+      const keys = `aws_access_key_id = ${demo.bravo.accessKeyId}\naws_secret_access_key = ${demo.bravo.secretAccessKey}\n`
+      const plain = `[profile bravo]\nregion = eu-west-2\n${keys}`
+      const who = await cliWith(plain, { AWS_ENDPOINT_URL: sandbox.url }, [
+        'whoami',
+        '--profile',
+        'bravo',
+        '--json'
+      ])
+      expect(who.code, who.stderr).toBe(0)
+      expect(JSON.parse(who.stdout)).toMatchObject({ accountId: '444455556666', region: 'eu-west-2' })
+      const listed = await cliWith(plain, { AWS_ENDPOINT_URL: sandbox.url, AWS_PROFILE: 'bravo' }, [
+        'instances'
+      ])
+      expect(listed.stdout).toMatch(/^ALIAS\s+ID\s+IDENTITY\s+STATUS\nbravo-retail\s+\S+\s+SAML\s+ACTIVE/)
+      const elsewhere = await cliWith(plain, { AWS_ENDPOINT_URL: sandbox.url }, [
+        'instances',
+        '--profile',
+        'bravo',
+        '--region',
+        'us-east-1'
+      ])
+      expect(elsewhere.stdout.trim()).toBe('No Amazon Connect instance in us-east-1 for profile bravo.')
+
+      const chain = `[profile hub]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\naws_access_key_id = ${demo.alpha.accessKeyId}\naws_secret_access_key = ${demo.alpha.secretAccessKey}\n[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/ConnectAdmin\nsource_profile = hub\nmfa_serial = arn:aws:iam::111122223333:mfa/sandbox-admin\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\n`
+      const mfa = await cliWith(chain, {}, ['whoami', '--profile', 'admin'], '123456\n')
+      expect(mfa.code, mfa.stderr).toBe(0)
+      expect(mfa.stderr).toContain('MFA code for profile admin (arn:aws:iam::111122223333:mfa/sandbox-admin)')
+      expect(mfa.stdout).toMatch(/Account\s+444455556666/)
+      const denied = await cliWith(chain, {}, ['whoami', '--profile', 'admin'], '000000\n')
+      expect(denied.code).toBe(1)
+      expect(denied.stderr).toMatch(/MultiFactorAuthentication failed/)
+
+      const local = await cliWith('', {}, ['whoami', '--profile', 'sandbox:alpha'])
+      expect(local.stdout).toMatch(/Account\s+111122223333/)
+      expect((await cliWith('', {}, ['whoami'])).code).toBe(2)
+    } finally {
+      await sandbox.stop()
     }
   })
 

@@ -1,0 +1,99 @@
+/** `profiles`, `whoami` and `instances`: the Accounts view, on the command line. */
+import { Command } from 'commander'
+import type { ProfileSummary } from '../../shared/accounts'
+import { cliServices } from './cli-host'
+
+type Output = (line: string) => void
+
+interface ProfileFlags {
+  profile?: string
+  region?: string
+  json?: boolean
+}
+
+/** `--profile`, falling back to AWS_PROFILE; a usage error when neither is there. */
+function profileOf(flags: ProfileFlags, command: Command): string {
+  const profile = flags.profile ?? process.env['AWS_PROFILE']
+  if (!profile)
+    command.error('error: --profile is required (or set AWS_PROFILE).', { exitCode: 2, code: 'cli.profile' })
+  return profile as string
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  )
+}
+
+function describeKinds(profile: ProfileSummary): string {
+  return profile.kinds.join('+') || '-'
+}
+
+export function accountCommands(out: Output): Command[] {
+  const profiles = new Command('profiles')
+    .description(
+      'List the AWS profiles of ~/.aws/config and ~/.aws/credentials (never their secrets), and the Sandbox accounts.'
+    )
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => {
+      const list = cliServices().accounts.list()
+      if (flags.json) return out(JSON.stringify(list, null, 2))
+      const rows = [['PROFILE', 'KIND', 'REGION', 'ENDPOINT', 'PROBLEMS']]
+      for (const p of list.profiles) {
+        rows.push([
+          p.name,
+          describeKinds(p),
+          p.region ?? '-',
+          p.hasEndpointUrl ? 'custom' : '-',
+          String(p.problems.length || '')
+        ])
+      }
+      table(rows).forEach((line) => out(line))
+      for (const p of list.profiles)
+        for (const problem of p.problems) out(`${p.name}: ${problem.file}:${problem.line}: ${problem.reason}`)
+      for (const problem of list.problems) out(`${problem.file}:${problem.line}: ${problem.reason}`)
+    })
+
+  const whoami = new Command('whoami')
+    .description('Show the account ID and ARN the profile’s credentials belong to (STS GetCallerIdentity).')
+    .option(
+      '--profile <name>',
+      'AWS profile (default: AWS_PROFILE); sandbox:alpha / sandbox:bravo use the local Sandbox'
+    )
+    .option('--region <region>', 'Region (default: the profile’s)')
+    .option('--json', 'print JSON')
+    .action(async (flags: ProfileFlags, command: Command) => {
+      const identity = await cliServices().gateway.whoami({
+        profile: profileOf(flags, command),
+        ...(flags.region ? { region: flags.region } : {})
+      })
+      if (flags.json) return out(JSON.stringify(identity, null, 2))
+      out(`Account  ${identity.accountId}`)
+      out(`ARN      ${identity.arn}`)
+      out(`Region   ${identity.region}`)
+    })
+
+  const instances = new Command('instances')
+    .description('List the Amazon Connect instances of the profile’s account in a Region.')
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE)')
+    .option('--region <region>', 'Region (default: the profile’s)')
+    .option('--json', 'print JSON')
+    .action(async (flags: ProfileFlags, command: Command) => {
+      const services = cliServices()
+      const profile = profileOf(flags, command)
+      const region = services.gateway.region({ profile, ...(flags.region ? { region: flags.region } : {}) })
+      const list = await services.gateway.listInstances({ profile, region })
+      if (flags.json) return out(JSON.stringify(list, null, 2))
+      if (list.length === 0) return out(`No Amazon Connect instance in ${region} for profile ${profile}.`)
+      table([
+        ['ALIAS', 'ID', 'IDENTITY', 'STATUS'],
+        ...list.map((i) => [i.alias, i.id, i.identityType, i.status])
+      ]).forEach((line) => out(line))
+    })
+
+  return [profiles, whoami, instances]
+}
