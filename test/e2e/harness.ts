@@ -100,22 +100,47 @@ export async function openApp(
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
   })
-  await page.exposeFunction('__bridgeInvoke', async (channel: string, request: unknown) => {
-    const response = await dispatch(app.handlers, channel, request)
-    traffic.push({ kind: 'invoke', channel, request, response })
-    return response
+  // Playwright runs exposed functions one at a time per page, but ipcMain.handle runs calls
+  // concurrently (whoami waits while the MFA answer arrives). So the bridge only *starts* a call
+  // here and delivers its envelope later, by call id, as Electron would.
+  await page.exposeFunction('__bridgeStart', (id: number, channel: string, request: unknown) => {
+    void dispatch(app.handlers, channel, request).then(async (response) => {
+      traffic.push({ kind: 'invoke', channel, request, response })
+      await page
+        .evaluate(
+          ([callId, answer]) =>
+            (window as unknown as { __bridgeDone: (id: number, r: unknown) => void }).__bridgeDone(
+              callId,
+              answer
+            ),
+          [id, response] as const
+        )
+        .catch(() => {}) // the page was closed meanwhile
+    })
   })
   await page.addInitScript(() => {
     type Listener = (payload: unknown) => void
     const listeners = new Map<string, Set<Listener>>()
+    const pending = new Map<number, (response: never) => void>()
+    let nextId = 0
     const bridge = window as unknown as {
-      __bridgeInvoke: (channel: string, request: unknown) => Promise<never>
+      __bridgeStart: (id: number, channel: string, request: unknown) => Promise<void>
+      __bridgeDone: (id: number, response: never) => void
       __bridgeEmit: (channel: string, payload: unknown) => void
+    }
+    bridge.__bridgeDone = (id, response) => {
+      pending.get(id)?.(response)
+      pending.delete(id)
     }
     bridge.__bridgeEmit = (channel, payload) =>
       listeners.get(channel)?.forEach((listener) => listener(payload))
     window.api = {
-      invoke: (channel, request) => bridge.__bridgeInvoke(channel, request),
+      invoke: (channel, request) =>
+        new Promise((resolve) => {
+          const id = nextId++
+          pending.set(id, resolve)
+          void bridge.__bridgeStart(id, channel, request)
+        }),
       on: (channel, listener) => {
         const set = listeners.get(channel) ?? new Set<Listener>()
         set.add(listener as Listener)
@@ -125,20 +150,23 @@ export async function openApp(
     }
   })
   await page.goto(url)
+  const emit: AppPage['emit'] = async (channel, payload) => {
+    traffic.push({ kind: 'event', channel, payload })
+    await page.evaluate(
+      ([c, p]) =>
+        (window as unknown as { __bridgeEmit: (c: unknown, p: unknown) => void }).__bridgeEmit(c, p),
+      [channel, payload] as const
+    )
+  }
+  // Events the real services emit (an MFA request) reach this page as webContents.send would.
+  app.onEvent((channel, payload) => void emit(channel, payload))
   return {
     page,
     traffic,
     errors,
     invokes: (channel) =>
       traffic.filter((c): c is Invocation => c.kind === 'invoke' && c.channel === channel),
-    emit: async (channel, payload) => {
-      traffic.push({ kind: 'event', channel, payload })
-      await page.evaluate(
-        ([c, p]) =>
-          (window as unknown as { __bridgeEmit: (c: unknown, p: unknown) => void }).__bridgeEmit(c, p),
-        [channel, payload] as const
-      )
-    }
+    emit
   }
 }
 

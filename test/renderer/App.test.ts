@@ -13,8 +13,25 @@ const info: AppInfo = {
   versions: { electron: '45.5.0', chrome: '152', node: '24' }
 }
 
+/** A window.api whose app:info answers `result`; the accounts channels answer an empty world. */
 function installApi(result: Awaited<ReturnType<WindowApi['invoke']>>): void {
-  window.api = { invoke: vi.fn().mockResolvedValue(result), on: vi.fn().mockReturnValue(() => {}) }
+  const answers: Record<string, unknown> = {
+    'settings:get': { ok: true, value: { network: {}, accountLabels: {}, recentContexts: [] } },
+    'accounts:list-profiles': {
+      ok: true,
+      value: {
+        profiles: [],
+        files: { config: '~/.aws/config', credentials: '~/.aws/credentials' },
+        problems: []
+      }
+    }
+  }
+  window.api = {
+    invoke: vi.fn((channel: string) =>
+      Promise.resolve(channel === 'app:info' ? result : answers[channel])
+    ) as WindowApi['invoke'],
+    on: vi.fn().mockReturnValue(() => {})
+  }
 }
 
 describe('App shell', () => {
@@ -24,6 +41,7 @@ describe('App shell', () => {
     expect(await screen.findByTestId('app-version')).toHaveTextContent('Connect Provisioner 9.9.9')
     expect(screen.getByRole('alert')).toHaveTextContent('settings.corrupt-1.json')
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Accounts')
+    expect(await screen.findByText(/No profiles found/)).toBeInTheDocument()
     await fireEvent.click(screen.getByTestId('nav-templates'))
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Templates')
     expect(screen.getByTestId('empty-templates')).toHaveTextContent('No templates yet')
@@ -38,8 +56,8 @@ describe('App shell', () => {
     expect(screen.getByTestId('nav-templates')).toHaveFocus()
     expect(screen.getByTestId('nav-templates')).toHaveAttribute('aria-current', 'page')
     await fireEvent.keyDown(screen.getByTestId('nav-templates'), { key: 'End' })
-    expect(screen.getByTestId('nav-activity')).toHaveFocus()
-    await fireEvent.keyDown(screen.getByTestId('nav-activity'), { key: 'ArrowDown' })
+    expect(screen.getByTestId('nav-settings')).toHaveFocus()
+    await fireEvent.keyDown(screen.getByTestId('nav-settings'), { key: 'ArrowDown' })
     expect(screen.getByTestId('nav-accounts')).toHaveFocus()
     await fireEvent.keyDown(window, { key: '4', ctrlKey: true })
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Bulk')
@@ -50,6 +68,9 @@ describe('App shell', () => {
   it('says so when main cannot answer', async () => {
     installApi({ ok: false, error: { code: 'INTERNAL', message: 'handler crashed' } })
     render(App)
-    expect(await screen.findByRole('alert')).toHaveTextContent('Main process unreachable: handler crashed')
+    expect(await screen.findByText('Main process unreachable: handler crashed')).toHaveAttribute(
+      'role',
+      'alert'
+    )
   })
 })

@@ -1,5 +1,5 @@
 /** The app's sections, in sidebar order, each with the empty state it shows before it has content. */
-export type SectionId = 'accounts' | 'templates' | 'create' | 'bulk' | 'activity'
+export type SectionId = 'accounts' | 'templates' | 'create' | 'bulk' | 'activity' | 'settings'
 
 export interface Section {
   id: SectionId
@@ -9,8 +9,15 @@ export interface Section {
   empty: { title: string; body: string; next: string }
 }
 
-/** Sidebar order; Ctrl+1 … Ctrl+5 follow it. */
-export const sectionOrder: readonly SectionId[] = ['accounts', 'templates', 'create', 'bulk', 'activity']
+/** Sidebar order; Ctrl+1 … Ctrl+6 follow it. */
+export const sectionOrder: readonly SectionId[] = [
+  'accounts',
+  'templates',
+  'create',
+  'bulk',
+  'activity',
+  'settings'
+]
 
 export const sections: Readonly<Record<SectionId, Section>> = {
   accounts: {
@@ -61,6 +68,16 @@ export const sections: Readonly<Record<SectionId, Section>> = {
       title: 'No activity yet',
       body: 'Every user created, refused or failed is recorded here with the account, instance and outcome, never with a password. Filter it and export it as CSV.',
       next: 'Create a user and it appears here.'
+    }
+  },
+  settings: {
+    id: 'settings',
+    label: 'Settings',
+    glyph: '⚙',
+    empty: {
+      title: 'Settings',
+      body: 'Proxy and certificate settings for locked-down networks.',
+      next: ''
     }
   }
 }

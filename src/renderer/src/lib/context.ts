@@ -1,0 +1,12 @@
+/** Typed access to the state classes App creates once and shares through Svelte context. */
+import { getContext, setContext } from 'svelte'
+import type { AccountsState } from './accounts-state.svelte'
+import type { ShellState } from './shell-state.svelte'
+
+const accountsKey = Symbol('accounts')
+const shellKey = Symbol('shell')
+
+export const provideAccounts = (state: AccountsState): AccountsState => setContext(accountsKey, state)
+export const useAccounts = (): AccountsState => getContext(accountsKey)
+export const provideShell = (state: ShellState): ShellState => setContext(shellKey, state)
+export const useShell = (): ShellState => getContext(shellKey)

@@ -1,0 +1,22 @@
+/** Words the UI uses for API values. */
+import type { ProfileKind } from '../../../shared/accounts'
+import type { IdentityType } from '../../../shared/connect-rules'
+
+export const identityTypeNames: Record<IdentityType, string> = {
+  CONNECT_MANAGED: 'Connect-managed users',
+  SAML: 'SAML',
+  EXISTING_DIRECTORY: 'Existing directory'
+}
+
+export const kindNames: Record<ProfileKind, string> = {
+  static: 'keys',
+  'assume-role': 'role',
+  mfa: 'MFA',
+  sso: 'SSO',
+  'credential-process': 'process',
+  'web-identity': 'web identity',
+  login: 'login',
+  sandbox: 'sandbox'
+}
+
+export const labelColors = ['red', 'orange', 'green', 'blue', 'purple', 'gray'] as const

@@ -1,0 +1,152 @@
+/**
+ * Accounts in the built renderer: switching between the two Sandbox accounts, a role profile that asks
+ * for MFA through the window, labels, recents, restore on restart, and proof from the recorded IPC
+ * traffic that no secret key, session token or MFA code ever reached the renderer.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoAccounts, demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
+import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
+import { appUnderTest, type AppUnderTest } from './app-under-test'
+import { launchChromium, openApp, screenshot, serveRenderer, type AppPage } from './harness'
+
+let browser: Browser
+let server: Awaited<ReturnType<typeof serveRenderer>>
+let remote: Sandbox
+let backend: AppUnderTest
+
+beforeAll(async () => {
+  remote = await startSandbox({ throttle: { rate: 0, burst: 1 } })
+  const dir = mkdtempSync(join(tmpdir(), 'cp-e2e-aws-'))
+  const { alpha } = demoAccounts
+  writeFileSync(
+    join(dir, 'config'),
+    `[profile hub]\nregion = us-east-1\nendpoint_url = ${remote.url}\naws_access_key_id = ${alpha.accessKeyId}\naws_secret_access_key = ${alpha.secretAccessKey}\n\n` +
+      `[profile bravo-admin]\nrole_arn = ${demoRoles.bravoAdmin}\nsource_profile = hub\nmfa_serial = ${demoMfa.serialNumber}\nregion = eu-west-2\nendpoint_url = ${remote.url}\n\n` +
+      `[profile broken]\nrole_arn = arn:aws:iam::111122223333:role/X\nsource_profile = missing\n`
+  )
+  writeFileSync(join(dir, 'credentials'), '')
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true'
+  })
+  backend = appUnderTest()
+  server = await serveRenderer()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await backend?.close()
+  await remote?.close()
+  await browser?.close()
+  await server?.close()
+})
+
+const text = (app: AppPage, testId: string): Promise<string | null> =>
+  app.page.getByTestId(testId).textContent()
+
+/** Everything main sent to the renderer: responses and events (requests are the renderer's own). */
+function towardRenderer(app: AppPage): string {
+  return JSON.stringify(app.traffic.map((c) => (c.kind === 'invoke' ? c.response : c.payload)))
+}
+
+describe('Accounts in Chromium', () => {
+  it('switches between the two Sandbox accounts, shows the right account ID, labels and recents', async () => {
+    const app = await openApp(browser, server.url, backend)
+    const { page } = app
+    await page.getByTestId('profile-sandbox:alpha').waitFor()
+    expect(await page.locator('.profiles h2').allTextContents()).toEqual([
+      'Roles',
+      'Access keys',
+      'Sandbox — local, no AWS'
+    ])
+    expect(await page.getByTestId('profile-broken').textContent()).toContain(
+      'source_profile "missing" does not exist.'
+    )
+
+    await page.getByTestId('profile-sandbox:alpha').click()
+    await expect.poll(() => text(app, 'bar-account')).toBe('111122223333')
+    await page.getByTestId('instance-alpha-contact-center').click()
+    await expect.poll(() => text(app, 'bar-instance')).toBe('alpha-contact-center')
+    expect(await text(app, 'account-bar')).toContain('Connect-managed users')
+    await page.getByTestId('label-text').fill('PROD')
+    await page.getByTestId('label-color').selectOption('red')
+    await page.getByTestId('label-save').click()
+    await expect.poll(() => text(app, 'account-label')).toBe('PROD')
+    await screenshot(page, 'accounts-alpha-prod')
+
+    await page.getByTestId('profile-sandbox:bravo').click()
+    await expect.poll(() => text(app, 'bar-account')).toBe('444455556666')
+    expect(await page.getByTestId('account-label').count()).toBe(0)
+    await page.getByTestId('instance-bravo-retail').click()
+    await expect.poll(() => text(app, 'account-bar')).toContain('SAML')
+    await screenshot(page, 'accounts-bravo')
+
+    await page.getByTestId('recent-switch').selectOption({ label: 'sandbox:alpha · us-east-1' })
+    await expect.poll(() => text(app, 'bar-account')).toBe('111122223333')
+    await expect.poll(() => text(app, 'bar-instance')).toBe('alpha-contact-center')
+    expect(await text(app, 'account-label')).toBe('PROD')
+
+    await page.getByTestId('profile-search').fill('bravo')
+    expect(
+      await page
+        .locator('[data-testid^="profile-"]:not([data-testid="profile-search"])')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    ).toEqual(['profile-bravo-admin', 'profile-sandbox:bravo'])
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('asks for the MFA code in a dialog, assumes the role, and restores the account on restart', async () => {
+    const app = await openApp(browser, server.url, backend, { colorScheme: 'dark' })
+    const { page } = app
+    await page.getByTestId('profile-bravo-admin').click()
+    await page.getByTestId('mfa-code').waitFor()
+    expect(await page.getByTestId('mfa-dialog').textContent()).toContain(demoMfa.serialNumber)
+    await page.getByTestId('mfa-code').fill(demoMfa.code)
+    await screenshot(page, 'accounts-mfa-dialog')
+    await page.getByTestId('mfa-submit').click()
+    await expect.poll(() => text(app, 'bar-account')).toBe('444455556666')
+    expect(await text(app, 'identity-account')).toBe('444455556666')
+    await screenshot(page, 'accounts-role-dark')
+
+    const restarted = await openApp(browser, server.url, backend)
+    await expect.poll(() => text(restarted, 'bar-profile')).toBe('bravo-admin')
+    await expect.poll(() => text(restarted, 'bar-account')).toBe('444455556666')
+
+    for (const seen of [app, restarted]) {
+      const sent = towardRenderer(seen)
+      for (const secret of [
+        demoAccounts.alpha.secretAccessKey,
+        demoAccounts.bravo.secretAccessKey,
+        demoMfa.code
+      ]) {
+        expect(sent).not.toContain(secret)
+      }
+      expect(sent).not.toMatch(
+        /secretAccessKey|sessionToken|SessionToken|aws_secret_access_key|ASIA[A-Z0-9]{12}/
+      )
+      expect(seen.errors).toEqual([])
+    }
+    // The code did travel renderer → main, once, in the answer; never back.
+    expect(app.invokes('accounts:answer-mfa').map((c) => c.request)).toEqual([
+      { requestId: expect.any(String), code: demoMfa.code }
+    ])
+    await page.context().close()
+    await restarted.page.context().close()
+  })
+
+  it('shows an error the admin can act on for a profile that cannot work', async () => {
+    const app = await openApp(browser, server.url, backend)
+    await app.page.getByTestId('profile-broken').click()
+    await app.page.getByTestId('region-select').selectOption('us-east-1')
+    const note = app.page.getByTestId('error-note')
+    await note.waitFor()
+    expect(await note.textContent()).toMatch(/No credentials|Profile/)
+    await screenshot(app.page, 'accounts-error')
+    await app.page.context().close()
+  })
+})
