@@ -48,17 +48,25 @@ export function parseAwsIni(text: string, file: string, kind: 'config' | 'creden
   let current: IniSection | undefined
   let ignored = false
   let parentKey: string | undefined
-  const lines = text.split(/\r?\n/)
-  lines.forEach((raw, index) => {
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
     const line = index + 1
+    const raw = lines[index] ?? ''
     const trimmed = raw.trim()
-    if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith(';')) return
-    const header = /^\[([^\]]*)\]\s*([#;].*)?$/.exec(trimmed)
-    if (header) {
+    const first = trimmed[0]
+    if (!trimmed || first === '#' || first === ';') continue
+    if (first === '[') {
       parentKey = undefined
       current = undefined
       ignored = false
-      const title = (header[1] ?? '').trim().replace(/\s+/g, ' ')
+      const close = trimmed.indexOf(']')
+      const rest = close < 0 ? '' : trimmed.slice(close + 1).trim()
+      if (close < 0 || (rest && rest[0] !== '#' && rest[0] !== ';')) {
+        result.problems.push({ file, line, reason: `"${trimmed}" is not a valid [section] header.` })
+        ignored = true
+        continue
+      }
+      const title = trimmed.slice(1, close).trim().replace(/\s+/g, ' ')
       const section = sectionFor(title, kind)
       if (!section) {
         ignored = true
@@ -67,32 +75,32 @@ export function parseAwsIni(text: string, file: string, kind: 'config' | 'creden
           line,
           reason: `[${title}] is ignored: in the config file a profile is written [profile ${title}] (only [default] has no prefix).`
         })
-        return
+        continue
       }
       current = { ...section, file, line, values: new Map(), problems: [] }
       result.sections.push(current)
-      return
+      continue
     }
-    if (ignored) return
+    if (ignored) continue
     if (!current) {
       result.problems.push({ file, line, reason: `"${trimmed}" comes before any [section] header.` })
-      return
+      continue
     }
-    const nested = /^\s/.test(raw) && parentKey !== undefined
+    const nested = (raw[0] === ' ' || raw[0] === '\t') && parentKey !== undefined
     const eq = trimmed.indexOf('=')
     if (eq <= 0) {
       current.problems.push({ file, line, reason: `expected "key = value", found "${trimmed}".` })
-      return
+      continue
     }
     const key = trimmed.slice(0, eq).trim().toLowerCase()
     const value = trimmed.slice(eq + 1).trim()
     if (nested) {
       current.values.set(`${parentKey}.${key}`, { value, line })
-      return
+      continue
     }
     parentKey = value === '' ? key : undefined
     current.values.set(key, { value, line })
-  })
+  }
   return result
 }
 

@@ -12,11 +12,21 @@ export interface MergedProfile {
 
 const credentialSources = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer']
 
+/** Both files, parsed and merged. */
+export interface LoadedFiles {
+  profiles: Map<string, MergedProfile>
+  ssoSessions: Set<string>
+  services: Map<string, IniSection>
+  problems: ProfileProblem[]
+}
+
 /**
  * Lists and classifies the admin's AWS profiles. It reads the files fresh on every call (so edits show
  * up without a restart), never writes them, and describes a broken profile instead of failing the list.
  */
 export class ProfileService {
+  private loaded: { version: string; value: LoadedFiles } | undefined
+
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   /** The two files' paths and a token that changes whenever either file changes. */
@@ -82,7 +92,9 @@ export class ProfileService {
     const { profiles, ssoSessions, services, problems } = this.load()
     const summaries = [...profiles.values()]
       .map((profile) => summarize(profile, profiles, ssoSessions, services))
-      .sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)))
+      .sort((a, b) =>
+        a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+      )
     const { config, credentials } = awsFilePaths(this.env)
     return { profiles: summaries, files: { config, credentials }, problems }
   }
