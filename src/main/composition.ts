@@ -10,6 +10,12 @@ import { MfaBroker, type MfaPrompter } from './services/mfa-broker'
 import { ProfileService } from './services/profile-service'
 import { SandboxHost } from './services/sandbox-host'
 import { SettingsService, type SettingsPort } from './services/settings-service'
+import type { OpenDocumentStore } from './services/document-store'
+import { LookupService } from './services/lookup-service'
+import { describeRecovery } from './services/store-recovery'
+import { TemplateFiles, type FileDialogs } from './services/template-files'
+import { TemplateService } from './services/template-service'
+import { join } from 'node:path'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -17,6 +23,10 @@ export interface Host {
   version: string
   userDataPath: string
   settings: SettingsPort
+  /** Opens templates.json and lookups.json in userData (electron-store in the app, conf in the CLI). */
+  openStore: OpenDocumentStore
+  /** Where the admin picks files to import and export; the CLI takes paths instead. */
+  dialogs?: FileDialogs
   /** Start-up notices for the admin (e.g. a settings file moved aside). */
   notices: string[]
   /** Pushes an event to the window; the CLI has none. */
@@ -34,6 +44,14 @@ export interface Services {
   settings: SettingsService
   mfa: MfaBroker
   sandbox: SandboxHost
+  templates: TemplateService
+  templateFiles: TemplateFiles
+  lookups: LookupService
+}
+
+const noDialogs: FileDialogs = {
+  saveFile: () => Promise.reject(new Error('No file dialog here: pass a file path instead.')),
+  openFile: () => Promise.reject(new Error('No file dialog here: pass a file path instead.'))
 }
 
 export function createServices(host: Host): Services {
@@ -41,17 +59,37 @@ export function createServices(host: Host): Services {
   const sandbox = new SandboxHost(host.userDataPath)
   const settings = new SettingsService(host.settings)
   const mfa = new MfaBroker((request) => host.emit('accounts:mfa-requested', request))
+  const gateway = new ConnectGateway(
+    profiles,
+    sandbox,
+    () => settings.network(),
+    host.mfaPrompter ?? mfa.prompt
+  )
+  const folder = host.userDataPath
+  const templates = new TemplateService(
+    () => host.openStore(folder, 'templates'),
+    join(folder, 'templates.json')
+  )
+  const lookups = new LookupService(
+    () => host.openStore(folder, 'lookups'),
+    join(folder, 'lookups.json'),
+    gateway
+  )
+  const recoveries = [templates.recovery, lookups.recovery].flatMap((r) => (r ? [describeRecovery(r)] : []))
   return {
     appInfo: new AppInfoService({
       name: host.name,
       version: host.version,
-      userDataPath: host.userDataPath,
-      notices: host.notices
+      userDataPath: folder,
+      notices: [...host.notices, ...recoveries]
     }),
     accounts: new AccountService(profiles, sandbox),
-    gateway: new ConnectGateway(profiles, sandbox, () => settings.network(), host.mfaPrompter ?? mfa.prompt),
+    gateway,
     settings,
     mfa,
-    sandbox
+    sandbox,
+    templates,
+    templateFiles: new TemplateFiles(templates, host.dialogs ?? noDialogs),
+    lookups
   }
 }

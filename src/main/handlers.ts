@@ -4,10 +4,12 @@
  */
 import type { Services } from './composition'
 import type { Handlers } from './ipc/dispatch'
+import { describeRecovery } from './services/store-recovery'
 
 /** Builds the handler map from the services. */
 export function createHandlers(services: Services): Handlers {
-  const { appInfo, accounts, gateway, settings, mfa } = services
+  const { appInfo, accounts, gateway, settings, mfa, templates, templateFiles, lookups } = services
+  const templateNotices = (): string[] => (templates.recovery ? [describeRecovery(templates.recovery)] : [])
   return {
     'app:info': () => appInfo.info(),
     'accounts:list-profiles': () => accounts.list(),
@@ -21,6 +23,22 @@ export function createHandlers(services: Services): Handlers {
     'accounts:set-label': ({ accountId, label }) => settings.setAccountLabel(accountId, label),
     'accounts:remember': (request) => settings.remember(request),
     'settings:get': () => settings.view(),
-    'settings:set-network': (request) => settings.setNetwork(request)
+    'settings:set-network': (request) => settings.setNetwork(request),
+    'templates:list': () => ({ templates: templates.list(), notices: templateNotices() }),
+    'templates:save': ({ template, previousName }) => templates.save(template, previousName),
+    'templates:duplicate': ({ name }) => templates.duplicate(name),
+    'templates:delete': ({ name }) => {
+      templates.delete(name)
+      return null
+    },
+    'templates:export-file': ({ names }) => templateFiles.exportFile(names),
+    'templates:import-file': ({ onConflict }) => templateFiles.importFile(onConflict),
+    'templates:resolve': async ({ name, ...context }) =>
+      templates.resolve(name, await lookups.forInstance(context)),
+    'templates:drift': ({ name }) => templates.drift(lookups.all(), name),
+    'templates:from-user': ({ userId, ...context }) => lookups.templateFromUser(context, userId),
+    'lookups:list': () => lookups.all(),
+    'lookups:refresh': (context) => lookups.refresh(context),
+    'users:search': ({ query, ...context }) => gateway.searchUsers(context, query)
   }
 }

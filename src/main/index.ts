@@ -1,5 +1,7 @@
 /** App lifecycle only: harden, open the stores, wire services to IPC, show the window. */
 import { app, ipcMain, session, type BrowserWindow } from 'electron'
+import { electronFileDialogs } from './adapters/dialogs'
+import { openElectronDocumentStore } from './adapters/document-store'
 import { openSettingsStore } from './adapters/settings-store'
 import { createHandlers } from './handlers'
 import { isFromAppWindow, registerIpc } from './ipc/register'
@@ -29,6 +31,8 @@ function start(): void {
     version: app.getVersion(),
     userDataPath,
     settings,
+    openStore: openElectronDocumentStore,
+    dialogs: electronFileDialogs(() => mainWindow),
     notices: recovery ? [describeRecovery(recovery)] : [],
     emit: send
   })

@@ -13,6 +13,25 @@ import {
   type ProfileList
 } from './accounts'
 import { networkSettingsSchema, recentContextSchema, type SettingsView } from './settings'
+import type { InstanceLookups, ResolveProblem, ResolveResult } from './template-resolve'
+import { templateSchema, type Template, type TemplateInput } from './templates'
+
+/** What importing a templates file did. */
+export interface ImportReport {
+  added: string[]
+  replaced: string[]
+  renamed: Array<{ from: string; to: string }>
+  skipped: string[]
+}
+
+/** Per template and cached instance, what no longer resolves. */
+export interface DriftEntry {
+  template: string
+  instance: { instanceId: string; alias: string; accountId: string; region: string; fetchedAt: string }
+  problems: ResolveProblem[]
+}
+
+const templateName = z.string().trim().min(1).max(100)
 
 /** What the status bar and the About box show. Nothing here is secret. */
 export interface AppInfo {
@@ -68,6 +87,54 @@ export const invokeContract = {
   /** Records where the admin is working, restored at the next start. */
   'accounts:remember': { request: recentContextSchema.strict(), response: response<SettingsView>() },
   'settings:get': { request: z.undefined(), response: response<SettingsView>() },
+  /** Saved templates, and any notice about the templates file (e.g. moved aside). Offline. */
+  'templates:list': {
+    request: z.undefined(),
+    response: response<{ templates: Template[]; notices: string[] }>()
+  },
+  /** Creates or updates (renames with previousName) a template. */
+  'templates:save': {
+    request: z.object({ template: templateSchema, previousName: templateName.optional() }).strict(),
+    response: response<Template>()
+  },
+  'templates:duplicate': {
+    request: z.object({ name: templateName }).strict(),
+    response: response<Template>()
+  },
+  'templates:delete': { request: z.object({ name: templateName }).strict(), response: response<null>() },
+  /** Asks where to save, then writes the named templates (all when none) as a templates file. */
+  'templates:export-file': {
+    request: z.object({ names: z.array(templateName).max(10_000).optional() }).strict(),
+    response: response<{ path: string; count: number } | null>()
+  },
+  /** Asks for a templates file and imports it. */
+  'templates:import-file': {
+    request: z.object({ onConflict: z.enum(['rename', 'replace', 'skip']) }).strict(),
+    response: response<ImportReport | null>()
+  },
+  'templates:resolve': {
+    request: instanceContextSchema.extend({ name: templateName }).strict(),
+    response: response<ResolveResult>()
+  },
+  /** What no longer resolves, per template and cached instance (offline). */
+  'templates:drift': {
+    request: z.object({ name: templateName.optional() }).strict(),
+    response: response<DriftEntry[]>()
+  },
+  /** "New agent like X": a draft from an existing user (not saved). */
+  'templates:from-user': {
+    request: instanceContextSchema.extend({ userId: z.string().min(1).max(256) }).strict(),
+    response: response<TemplateInput>()
+  },
+  /** The cached names of every instance seen (offline pickers). */
+  'lookups:list': { request: z.undefined(), response: response<InstanceLookups[]>() },
+  'lookups:refresh': { request: instanceContextSchema.strict(), response: response<InstanceLookups>() },
+  'users:search': {
+    request: instanceContextSchema
+      .extend({ query: z.string().trim().min(2, 'type at least 2 characters').max(25) })
+      .strict(),
+    response: response<Array<{ id: string; username: string; name: string }>>()
+  },
   'settings:set-network': { request: networkSettingsSchema.strict(), response: response<SettingsView>() }
 } as const
 

@@ -27,6 +27,10 @@ export type ErrorCode =
   | 'NETWORK_UNREACHABLE'
   /** AWS answered with an error; `details.awsCode` holds its code. */
   | 'AWS'
+  /** The named thing (template, instance lookups, user) does not exist. */
+  | 'NOT_FOUND'
+  /** The name is taken. */
+  | 'CONFLICT'
 
 /** A failure the admin can read: `message` says what is wrong and what to do. */
 export interface AppErrorData {

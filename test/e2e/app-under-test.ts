@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { openElectronDocumentStore } from '../../src/main/adapters/document-store'
 import { openSettingsStore } from '../../src/main/adapters/settings-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { createHandlers } from '../../src/main/handlers'
@@ -15,6 +16,8 @@ export interface AppUnderTest {
   services: Services
   handlers: Handlers
   userDataPath: string
+  /** What the fake file dialogs answer (a path, or undefined for Cancel). */
+  dialogAnswers: { save?: string; open?: string }
   /** Where the services' events go (the bridge sets this to the open page). */
   onEvent(listener: <E extends EventChannel>(channel: E, payload: EventContract[E]) => void): void
   close(): Promise<void>
@@ -24,11 +27,17 @@ export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest
   const userDataPath = mkdtempSync(join(tmpdir(), 'cp-e2e-userdata-'))
   const { settings } = openSettingsStore(userDataPath)
   let listener: Parameters<AppUnderTest['onEvent']>[0] | undefined
+  const dialogAnswers: AppUnderTest['dialogAnswers'] = {}
   const services = createServices({
     name: 'Connect Provisioner',
     version: '0.1.0',
     userDataPath,
     settings,
+    openStore: openElectronDocumentStore,
+    dialogs: {
+      saveFile: (name) => Promise.resolve(dialogAnswers.save ?? join(userDataPath, name)),
+      openFile: () => Promise.resolve(dialogAnswers.open)
+    },
     notices: [],
     env,
     emit: (channel, payload) => listener?.(channel, payload)
@@ -37,6 +46,7 @@ export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest
     services,
     handlers: createHandlers(services),
     userDataPath,
+    dialogAnswers,
     onEvent: (next) => {
       listener = next
     },

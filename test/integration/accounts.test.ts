@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
@@ -63,6 +64,7 @@ function services(
     version: '0',
     userDataPath: mkdtempSync(join(tmpdir(), 'cp-userdata-')),
     settings: memorySettings(options.settings),
+    openStore: openConfDocumentStore,
     notices: [],
     emit: () => {},
     mfaPrompter: async ({ profile, mfaSerial }) => {
@@ -146,6 +148,7 @@ describe('whoami and instances through real profiles', () => {
       version: '0',
       userDataPath: mkdtempSync(join(tmpdir(), 'cp-userdata-')),
       settings: memorySettings(),
+      openStore: openConfDocumentStore,
       notices: [],
       emit: (_channel, payload) => {
         if ('requestId' in payload) cancelled.mfa.answer(payload.requestId, null)

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
 import { createServices, type Services } from '../composition'
+import { openConfDocumentStore } from './conf-store'
 import type { AppSettings, SettingsPort } from '../services/settings-service'
 
 /** Where the app keeps its data (Electron's userData), or CONNECT_PROVISIONER_HOME. */
@@ -51,6 +52,7 @@ export function cliServices(): Services {
     version,
     userDataPath: dataFolder(),
     settings,
+    openStore: openConfDocumentStore,
     notices: [],
     emit: () => {},
     mfaPrompter: ({ profile, mfaSerial }) => ask(`MFA code for profile ${profile} (${mfaSerial}): `)

@@ -545,6 +545,48 @@ export const connectOperations: readonly ConnectOperation[] = [
     (i) => i.hierarchyGroups,
     '/agent-group/'
   ),
+  op('SearchUserHierarchyGroups', 'POST', '/search-user-hierarchy-groups', (call) => {
+    const body = (call.body ?? {}) as {
+      InstanceId?: string
+      MaxResults?: number
+      NextToken?: string
+      SearchCriteria?: unknown
+    }
+    if (!body.InstanceId) {
+      throw invalidParameter(
+        "1 validation error detected: Value null at 'InstanceId' failed to satisfy constraint: Member must not be null"
+      )
+    }
+    if (body.SearchCriteria !== undefined)
+      throw invalidRequest('The Sandbox supports SearchUserHierarchyGroups without SearchCriteria.')
+    const instance = findInstance(call, body.InstanceId)
+    const size = maxResults(body.MaxResults, 100, 100)
+    const all = [...instance.hierarchyGroups.values()]
+    const { items, next } = page(all, size, body.NextToken, 'hgsearch')
+    const levelKeys = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive']
+    const summaryOf = (id: string): Record<string, unknown> | undefined => {
+      const group = instance.hierarchyGroups.get(id)
+      return group && summary(group, instance.arn(`/agent-group/${group.id}`), instance)
+    }
+    return {
+      UserHierarchyGroups: items.map((group) => {
+        const chain: string[] = []
+        for (
+          let at: string | undefined = group.id;
+          at && chain.length < 5;
+          at = instance.hierarchyGroups.get(at)?.parentId
+        )
+          chain.unshift(at)
+        return {
+          ...summaryOf(group.id),
+          LevelId: `level-${group.level}`,
+          HierarchyPath: Object.fromEntries(chain.map((id, i) => [levelKeys[i], summaryOf(id)]))
+        }
+      }),
+      ApproximateTotalCount: all.length,
+      ...(next ? { NextToken: next } : {})
+    }
+  }),
   op('DescribeUserHierarchyStructure', 'GET', '/user-hierarchy-structure/{InstanceId}', (call) => {
     const instance = findInstance(call, label(call, 'InstanceId'))
     const keys = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive']

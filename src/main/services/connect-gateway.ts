@@ -7,7 +7,14 @@
 import {
   ConnectClient,
   DescribeInstanceCommand,
+  DescribeUserCommand,
+  DescribeUserHierarchyStructureCommand,
   paginateListInstances,
+  paginateListRoutingProfiles,
+  paginateListSecurityProfiles,
+  paginateSearchUserHierarchyGroups,
+  paginateSearchUsers,
+  type User,
   type ConnectServiceException,
   type InstanceSummary as SdkInstanceSummary
 } from '@aws-sdk/client-connect'
@@ -16,6 +23,7 @@ import { fromIni } from '@aws-sdk/credential-provider-ini'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import type { CallerIdentity, InstanceContext, InstanceSummary, ProfileRegion } from '../../shared/accounts'
+import type { InstanceLookups } from '../../shared/template-resolve'
 import type { IdentityType } from '../../shared/connect-rules'
 import { AppError } from '../../shared/result'
 import type { MfaPrompter } from './mfa-broker'
@@ -102,6 +110,102 @@ export class ConnectGateway {
     if (!result.Instance)
       throw new AppError('AWS', `DescribeInstance returned no instance for ${context.instanceId}.`)
     return toInstance(result.Instance)
+  }
+
+  /** Routing profiles, security profiles, hierarchy groups (with their paths) and level names of an instance. */
+  async instanceLookups(
+    context: InstanceContext
+  ): Promise<Omit<InstanceLookups, 'accountId' | 'alias' | 'fetchedAt'>> {
+    const target = { profile: context.profile, region: context.region }
+    const { connect } = await this.clientsFor(target)
+    const InstanceId = context.instanceId
+    return this.call(target, async () => {
+      const routingProfiles: InstanceLookups['routingProfiles'] = []
+      for await (const page of paginateListRoutingProfiles(
+        { client: connect, pageSize: 1000 },
+        { InstanceId }
+      )) {
+        for (const r of page.RoutingProfileSummaryList ?? [])
+          routingProfiles.push({ id: r.Id ?? '', name: r.Name ?? '' })
+      }
+      const securityProfiles: InstanceLookups['securityProfiles'] = []
+      for await (const page of paginateListSecurityProfiles(
+        { client: connect, pageSize: 1000 },
+        { InstanceId }
+      )) {
+        for (const s of page.SecurityProfileSummaryList ?? [])
+          securityProfiles.push({ id: s.Id ?? '', name: s.Name ?? '' })
+      }
+      const hierarchyGroups: InstanceLookups['hierarchyGroups'] = []
+      const levels = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive'] as const
+      for await (const page of paginateSearchUserHierarchyGroups(
+        { client: connect, pageSize: 100 },
+        { InstanceId }
+      )) {
+        for (const g of page.UserHierarchyGroups ?? []) {
+          const path = levels
+            .map((level) => g.HierarchyPath?.[level]?.Name)
+            .filter((n): n is string => Boolean(n))
+          hierarchyGroups.push({
+            id: g.Id ?? '',
+            name: g.Name ?? '',
+            path: path.length ? path : [g.Name ?? '']
+          })
+        }
+      }
+      const structure = await connect.send(new DescribeUserHierarchyStructureCommand({ InstanceId }))
+      const hierarchyLevels = levels
+        .map((level) => structure.HierarchyStructure?.[level]?.Name)
+        .filter((n): n is string => Boolean(n))
+      return {
+        instanceId: InstanceId,
+        region: context.region,
+        routingProfiles,
+        securityProfiles,
+        hierarchyGroups,
+        hierarchyLevels
+      }
+    })
+  }
+
+  /** Users whose username contains `query` (SearchUsers), at most 50. */
+  async searchUsers(
+    context: InstanceContext,
+    query: string
+  ): Promise<Array<{ id: string; username: string; name: string }>> {
+    const target = { profile: context.profile, region: context.region }
+    const { connect } = await this.clientsFor(target)
+    return this.call(target, async () => {
+      const found: Array<{ id: string; username: string; name: string }> = []
+      const criteria = {
+        StringCondition: { FieldName: 'Username', ComparisonType: 'CONTAINS' as const, Value: query }
+      }
+      for await (const page of paginateSearchUsers(
+        { client: connect, pageSize: 50 },
+        { InstanceId: context.instanceId, SearchCriteria: criteria }
+      )) {
+        for (const u of page.Users ?? []) {
+          found.push({
+            id: u.Id ?? '',
+            username: u.Username ?? '',
+            name: [u.IdentityInfo?.FirstName, u.IdentityInfo?.LastName].filter(Boolean).join(' ')
+          })
+        }
+        if (found.length >= 50) break
+      }
+      return found.slice(0, 50)
+    })
+  }
+
+  /** DescribeUser. */
+  async describeUser(context: InstanceContext, userId: string): Promise<User> {
+    const target = { profile: context.profile, region: context.region }
+    const { connect } = await this.clientsFor(target)
+    const result = await this.call(target, () =>
+      connect.send(new DescribeUserCommand({ InstanceId: context.instanceId, UserId: userId }))
+    )
+    if (!result.User) throw new AppError('NOT_FOUND', `User ${userId} was not found.`)
+    return result.User
   }
 
   private isSandbox(profile: string): boolean {

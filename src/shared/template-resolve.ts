@@ -1,0 +1,223 @@
+/**
+ * From a template's names to a particular instance's IDs. Exact, case-sensitive matches only: a near
+ * miss (case or spacing) is reported with its suggestion, a missing or ambiguous name is an error that
+ * names the field. Never guesses.
+ */
+import type { Channel } from './connect-rules'
+import type { Template } from './templates'
+
+/** Names → IDs of one instance, as cached for offline pickers. */
+export interface InstanceLookups {
+  instanceId: string
+  alias: string
+  accountId: string
+  region: string
+  /** ISO time of the last refresh. */
+  fetchedAt: string
+  routingProfiles: Array<{ id: string; name: string }>
+  securityProfiles: Array<{ id: string; name: string }>
+  /** Every group with its path of names from the top level down (the last is its own name). */
+  hierarchyGroups: Array<{ id: string; name: string; path: string[] }>
+  hierarchyLevels: string[]
+}
+
+export type ResolveField = 'routingProfile' | 'securityProfiles' | 'hierarchyGroup'
+
+/** Why a name does not resolve in an instance. */
+export interface ResolveProblem {
+  field: ResolveField
+  name: string
+  kind: 'missing' | 'near-miss' | 'ambiguous'
+  /** For a near miss: the name that exists. For ambiguous: the candidates. */
+  suggestions: string[]
+  message: string
+}
+
+export interface ResolvedIds {
+  routingProfileId: string
+  securityProfileIds: string[]
+  hierarchyGroupId?: string
+}
+
+export type ResolveResult = { ok: true; ids: ResolvedIds } | { ok: false; problems: ResolveProblem[] }
+
+const loose = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase()
+const fieldNames: Record<ResolveField, string> = {
+  routingProfile: 'Routing profile',
+  securityProfiles: 'Security profile',
+  hierarchyGroup: 'Hierarchy group'
+}
+
+function byName(
+  field: ResolveField,
+  name: string,
+  items: Array<{ id: string; name: string }>,
+  where: string
+): { id?: string; problem?: ResolveProblem } {
+  const exact = items.filter((i) => i.name === name)
+  if (exact.length === 1) return { id: exact[0]?.id }
+  if (exact.length > 1) {
+    return {
+      problem: {
+        field,
+        name,
+        kind: 'ambiguous',
+        suggestions: [],
+        message: `${fieldNames[field]} "${name}" names ${exact.length} profiles in ${where}.`
+      }
+    }
+  }
+  const near = items.filter((i) => loose(i.name) === loose(name)).map((i) => i.name)
+  if (near.length) {
+    return {
+      problem: {
+        field,
+        name,
+        kind: 'near-miss',
+        suggestions: near,
+        message: `${fieldNames[field]} "${name}" is not in ${where}; did you mean "${near[0]}"? Names must match exactly.`
+      }
+    }
+  }
+  return {
+    problem: {
+      field,
+      name,
+      kind: 'missing',
+      suggestions: [],
+      message: `${fieldNames[field]} "${name}" does not exist in ${where}.`
+    }
+  }
+}
+
+function hierarchy(
+  name: string,
+  lookups: InstanceLookups,
+  where: string
+): { id?: string; problem?: ResolveProblem } {
+  const wanted = name.split('/').map((s) => s.trim())
+  const joined = wanted.join('/')
+  const field: ResolveField = 'hierarchyGroup'
+  const matches = lookups.hierarchyGroups.filter((g) =>
+    wanted.length === 1 ? g.name === joined : g.path.join('/') === joined
+  )
+  if (matches.length === 1) return { id: matches[0]?.id }
+  if (matches.length > 1) {
+    const paths = matches.map((g) => g.path.join('/'))
+    return {
+      problem: {
+        field,
+        name,
+        kind: 'ambiguous',
+        suggestions: paths,
+        message: `Hierarchy group "${name}" is ambiguous in ${where}: write the full path, one of ${paths.map((p) => `"${p}"`).join(', ')}.`
+      }
+    }
+  }
+  const near = lookups.hierarchyGroups
+    .filter(
+      (g) =>
+        loose(g.path.join('/')) === loose(joined) || (wanted.length === 1 && loose(g.name) === loose(joined))
+    )
+    .map((g) => g.path.join('/'))
+  if (near.length) {
+    return {
+      problem: {
+        field,
+        name,
+        kind: 'near-miss',
+        suggestions: near,
+        message: `Hierarchy group "${name}" is not in ${where}; did you mean "${near[0]}"? Names must match exactly.`
+      }
+    }
+  }
+  return {
+    problem: {
+      field,
+      name,
+      kind: 'missing',
+      suggestions: [],
+      message: `Hierarchy group "${name}" does not exist in ${where}.`
+    }
+  }
+}
+
+/** Resolves every name of `template` against one instance's lookups. */
+export function resolveTemplate(template: Template, lookups: InstanceLookups): ResolveResult {
+  const where = `${lookups.alias} (${lookups.accountId}, ${lookups.region})`
+  const problems: ResolveProblem[] = []
+  const routing = byName('routingProfile', template.routingProfile, lookups.routingProfiles, where)
+  if (routing.problem) problems.push(routing.problem)
+  const security = template.securityProfiles.map((name) =>
+    byName('securityProfiles', name, lookups.securityProfiles, where)
+  )
+  for (const s of security) if (s.problem) problems.push(s.problem)
+  const group = template.hierarchyGroup ? hierarchy(template.hierarchyGroup, lookups, where) : undefined
+  if (group?.problem) problems.push(group.problem)
+  if (problems.length || !routing.id) return { ok: false, problems }
+  return {
+    ok: true,
+    ids: {
+      routingProfileId: routing.id,
+      securityProfileIds: security.map((s) => s.id ?? ''),
+      ...(group?.id ? { hierarchyGroupId: group.id } : {})
+    }
+  }
+}
+
+/** The CreateUser members a template produces; with no IDs (offline), names stand in, marked ⟨…⟩. */
+export function createUserSettings(template: Template, ids?: ResolvedIds): Record<string, unknown> {
+  const phone = template.phone
+  const settings: Record<string, unknown> = {
+    RoutingProfileId: ids?.routingProfileId ?? `⟨${template.routingProfile}⟩`,
+    SecurityProfileIds: ids?.securityProfileIds ?? template.securityProfiles.map((n) => `⟨${n}⟩`)
+  }
+  if (template.hierarchyGroup)
+    settings['HierarchyGroupId'] = ids?.hierarchyGroupId ?? `⟨${template.hierarchyGroup}⟩`
+  if (phone.mode === 'classic') {
+    settings['PhoneConfig'] = {
+      PhoneType: phone.phoneType,
+      AutoAccept: phone.autoAccept,
+      AfterContactWorkTimeLimit: phone.afterContactWorkSeconds,
+      ...(phone.deskPhoneNumber ? { DeskPhoneNumber: phone.deskPhoneNumber } : {}),
+      ...(phone.persistentConnection !== undefined
+        ? { PersistentConnection: phone.persistentConnection }
+        : {})
+    }
+  } else {
+    const entries = Object.entries(phone.channels) as Array<
+      [Channel, { autoAccept?: boolean; afterContactWorkSeconds?: number }]
+    >
+    const autoAccept = entries
+      .filter(([, c]) => c.autoAccept !== undefined)
+      .map(([Channel, c]) => ({ Channel, AutoAccept: c.autoAccept }))
+    const acw = entries
+      .filter(([, c]) => c.afterContactWorkSeconds !== undefined)
+      .map(([Channel, c]) => ({
+        Channel,
+        AfterContactWorkConfig: { AfterContactWorkTimeLimit: c.afterContactWorkSeconds }
+      }))
+    if (autoAccept.length) settings['AutoAcceptConfigs'] = autoAccept
+    if (acw.length) settings['AfterContactWorkConfigs'] = acw
+    const voice = phone.voice
+    if (voice) {
+      settings['PhoneNumberConfigs'] = [
+        {
+          Channel: 'VOICE',
+          PhoneType: voice.phoneType,
+          ...(voice.phoneNumber ? { PhoneNumber: voice.phoneNumber } : {})
+        }
+      ]
+      if (voice.persistentConnection !== undefined)
+        settings['PersistentConnectionConfigs'] = [
+          { Channel: 'VOICE', PersistentConnection: voice.persistentConnection }
+        ]
+      if (voice.voiceEnhancement)
+        settings['VoiceEnhancementConfigs'] = [
+          { Channel: 'VOICE', VoiceEnhancementMode: voice.voiceEnhancement }
+        ]
+    }
+  }
+  if (Object.keys(template.tags).length) settings['Tags'] = template.tags
+  return settings
+}

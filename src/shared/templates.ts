@@ -1,0 +1,144 @@
+/**
+ * Templates: phone and routing settings saved by name, edited offline, and resolved to IDs per instance
+ * at send time. The schema here is the single source of the file format (docs/template.schema.json is
+ * generated from it) and of the editor's inline validation.
+ */
+import { z } from 'zod'
+import { channels, connectRules, phoneTypes, voiceEnhancementModes } from './connect-rules'
+
+/** The version written into every templates file and export; older files are migrated on read. */
+export const templateFormatVersion = 1
+
+const acwSeconds = z
+  .number()
+  .int('after-contact work is whole seconds')
+  .min(connectRules.afterContactWorkSeconds.min, 'after-contact work cannot be negative')
+  .max(
+    connectRules.afterContactWorkSeconds.max,
+    'after-contact work is at most 2,000,000 seconds (24 days); 0 means unlimited'
+  )
+const e164 = z
+  .string()
+  .regex(connectRules.e164, 'a phone number is E.164: + then country code and number, e.g. +442079460000')
+
+/** The classic form: one PhoneConfig for the user. */
+export const classicPhoneSchema = z
+  .object({
+    mode: z.literal('classic'),
+    phoneType: z.enum(phoneTypes),
+    autoAccept: z.boolean(),
+    afterContactWorkSeconds: acwSeconds,
+    deskPhoneNumber: e164.optional(),
+    persistentConnection: z.boolean().optional()
+  })
+  .strict()
+  .refine((p) => p.phoneType !== 'DESK_PHONE' || p.deskPhoneNumber, {
+    message: 'a desk phone needs its number (E.164)',
+    path: ['deskPhoneNumber']
+  })
+
+const channelSettings = z
+  .object({ autoAccept: z.boolean().optional(), afterContactWorkSeconds: acwSeconds.optional() })
+  .strict()
+
+/** The per-channel form: auto-accept and ACW per channel; phone settings on VOICE. */
+export const perChannelPhoneSchema = z
+  .object({
+    mode: z.literal('per-channel'),
+    channels: z.partialRecord(z.enum(channels), channelSettings),
+    voice: z
+      .object({
+        phoneType: z.enum(phoneTypes),
+        phoneNumber: e164.optional(),
+        persistentConnection: z.boolean().optional(),
+        voiceEnhancement: z.enum(voiceEnhancementModes).optional()
+      })
+      .strict()
+      .optional()
+  })
+  .strict()
+  .refine((p) => p.voice?.phoneType !== 'DESK_PHONE' || p.voice.phoneNumber, {
+    message: 'a desk phone needs its number (E.164)',
+    path: ['voice', 'phoneNumber']
+  })
+
+const tagKey = z
+  .string()
+  .min(1, 'a tag key cannot be empty')
+  .max(connectRules.tags.keyMax, 'a tag key is at most 128 characters')
+  .regex(
+    connectRules.tags.key,
+    'a tag key uses letters, digits, spaces and _ . : / = + - @, and cannot start with aws:'
+  )
+
+export const templateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a template needs a name').max(100, 'a name is at most 100 characters'),
+    description: z.string().max(500).optional(),
+    routingProfile: z.string().trim().min(1, 'choose a routing profile').max(127),
+    securityProfiles: z
+      .array(z.string().trim().min(1))
+      .min(connectRules.securityProfiles.min, 'choose at least one security profile')
+      .max(connectRules.securityProfiles.max, 'a user can have at most 10 security profiles'),
+    /** Group names from the top level down, joined with "/": `EMEA/London/Tier 1`. */
+    hierarchyGroup: z.string().trim().min(1).optional(),
+    phone: z.discriminatedUnion('mode', [classicPhoneSchema, perChannelPhoneSchema]),
+    tags: z
+      .record(tagKey, z.string().max(connectRules.tags.valueMax, 'a tag value is at most 256 characters'))
+      .refine((tags) => Object.keys(tags).length <= connectRules.tags.max, 'a user can have at most 50 tags')
+      .default({}),
+    /** How new users' usernames and e-mails are made: `{first}.{last}`, `{first:1}{last}`; lower-cased. */
+    rules: z
+      .object({
+        usernamePattern: z
+          .string()
+          .regex(
+            /^([a-zA-Z0-9_.@-]|\{(first|last)(:\d+)?\})+$/,
+            'use {first}, {last}, {first:1} and the characters a-z 0-9 _ . @ -'
+          )
+          .optional(),
+        emailDomain: z
+          .string()
+          .regex(
+            /^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*\.[a-zA-Z]{2,63}$/,
+            'an e-mail domain looks like example.com'
+          )
+          .optional()
+      })
+      .strict()
+      .default({}),
+    updatedAt: z.iso.datetime().optional()
+  })
+  .strict()
+
+/** A template as stored and edited. */
+export type Template = z.output<typeof templateSchema>
+export type TemplateInput = z.input<typeof templateSchema>
+
+/** The templates file and the export format. */
+export const templateFileSchema = z
+  .object({
+    format: z.literal('connect-provisioner/templates'),
+    version: z.literal(templateFormatVersion),
+    templates: z.array(templateSchema)
+  })
+  .strict()
+export type TemplateFile = z.output<typeof templateFileSchema>
+
+/** Case-insensitive identity of a template name. */
+export const templateKey = (name: string): string => name.trim().toLowerCase()
+
+/** Applies a username pattern to a person's names: `{first}.{last}` → `jane.doe`. */
+export function applyUsernamePattern(pattern: string, first: string, last: string): string {
+  const clean = (s: string): string =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-zA-Z0-9]/g, '')
+  return pattern
+    .replace(/\{(first|last)(?::(\d+))?\}/g, (_m, which: string, count?: string) => {
+      const value = clean(which === 'first' ? first : last)
+      return count ? value.slice(0, Number(count)) : value
+    })
+    .toLowerCase()
+}
