@@ -84,8 +84,21 @@ export const templateSchema = z
     hierarchyGroup: z.string().trim().min(1).optional(),
     phone: z.discriminatedUnion('mode', [classicPhoneSchema, perChannelPhoneSchema]),
     tags: z
-      .record(tagKey, z.string().max(connectRules.tags.valueMax, 'a tag value is at most 256 characters'))
-      .refine((tags) => Object.keys(tags).length <= connectRules.tags.max, 'a user can have at most 50 tags')
+      .record(z.string(), z.string().max(connectRules.tags.valueMax, 'a tag value is at most 256 characters'))
+      .superRefine((tags, ctx) => {
+        const keys = Object.keys(tags)
+        if (keys.length > connectRules.tags.max)
+          ctx.addIssue({ code: 'custom', message: 'a user can have at most 50 tags' })
+        for (const key of keys) {
+          const checked = tagKey.safeParse(key)
+          if (!checked.success)
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `tag "${key}": ${checked.error.issues[0]?.message ?? 'not a valid key'}`
+            })
+        }
+      })
       .default({}),
     /** How new users' usernames and e-mails are made: `{first}.{last}`, `{first:1}{last}`; lower-cased. */
     rules: z

@@ -71,7 +71,7 @@ export class TemplateService {
       })
     }
     const template = { ...parsed.data, updatedAt: new Date().toISOString() }
-    const replacing = templateKey(previousName ?? template.name)
+    const replacing = previousName === undefined ? undefined : templateKey(previousName)
     const clash = this.templates.find(
       (t) => templateKey(t.name) === templateKey(template.name) && templateKey(t.name) !== replacing
     )
@@ -79,7 +79,7 @@ export class TemplateService {
       throw new AppError('CONFLICT', `A template named "${clash.name}" already exists (names ignore case).`, {
         field: 'name'
       })
-    if (previousName !== undefined && !this.templates.some((t) => templateKey(t.name) === replacing)) {
+    if (replacing !== undefined && !this.templates.some((t) => templateKey(t.name) === replacing)) {
       throw new AppError('NOT_FOUND', `There is no template named "${previousName}" to update.`)
     }
     this.commit([...this.templates.filter((t) => templateKey(t.name) !== replacing), template])
