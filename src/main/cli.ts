@@ -8,6 +8,7 @@ import { exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
 import { closeServices } from './cli/cli-host'
 import { sandboxCommand } from './cli/sandbox-command'
+import { templateCommands } from './cli/template-commands'
 
 /** Builds the program; output goes through `out`/`err` so tests can capture it. */
 export function buildProgram(out: (line: string) => void, err: (line: string) => void): Command {
@@ -21,8 +22,13 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     })
     .exitOverride()
   for (const command of accountCommands(out)) program.addCommand(command)
+  program.addCommand(templateCommands(out))
   program.addCommand(sandboxCommand(out))
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput())
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput(program.configureOutput())
+    command.commands.forEach(configure)
+  }
+  program.commands.forEach(configure)
   return program
 }
 
@@ -34,8 +40,9 @@ export async function runCli(
 ): Promise<number> {
   const program = buildProgram(out, err)
   try {
+    process.exitCode = undefined
     await program.parseAsync(argv, { from: 'user' })
-    return exitCodes.ok
+    return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok
   } catch (error) {
     if (error instanceof CommanderError) {
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)

@@ -91,7 +91,7 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
     ]) {
       expect(sandbox.stdout).toContain(flag)
     }
-    for (const command of ['profiles', 'whoami', 'instances']) {
+    for (const command of ['profiles', 'whoami', 'instances', 'templates']) {
       const help = await cli(command, '--help')
       expect(help.code, command).toBe(0)
       expect(help.stdout).toContain(`Usage: connect-provisioner ${command}`)
@@ -169,6 +169,80 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
     } finally {
       await sandbox.stop()
     }
+  })
+
+  it('manages templates in the data folder and resolves one against the Sandbox', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cp-cli-templates-')), 'in.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'connect-provisioner/templates',
+        version: 1,
+        templates: [
+          {
+            name: 'Tier 1 London',
+            routingProfile: 'Support Tier 1',
+            securityProfiles: ['Agent'],
+            hierarchyGroup: 'EMEA/London/Tier 1',
+            phone: {
+              mode: 'classic',
+              phoneType: 'SOFT_PHONE',
+              autoAccept: true,
+              afterContactWorkSeconds: 120
+            }
+          }
+        ]
+      })
+    )
+    const home = mkdtempSync(join(tmpdir(), 'cp-cli-data-'))
+    const tpl = (args: string[]): ReturnType<typeof run> =>
+      run(process.execPath, [bin, 'templates', ...args], { ...process.env, CONNECT_PROVISIONER_HOME: home })
+    expect((await tpl(['list'])).stdout).toMatch(/No templates yet/)
+    expect((await tpl(['import', file])).stdout).toMatch(/Imported 1 new/)
+    expect((await tpl(['import', file])).stdout).toMatch(/skipped "Tier 1 London"/)
+    expect((await tpl(['import', file, '--on-conflict', 'rename'])).stdout).toMatch(
+      /renamed "Tier 1 London" → "Tier 1 London \(imported\)"/
+    )
+    expect((await tpl(['import', file, '--on-conflict', 'merge'])).code).toBe(2)
+    expect((await tpl(['list'])).stdout).toMatch(
+      /Tier 1 London\s+Support Tier 1\s+Agent\s+SOFT_PHONE\s+EMEA\/London\/Tier 1/
+    )
+    const shown = JSON.parse((await tpl(['show', 'tier 1 london'])).stdout) as {
+      createUserSettings: Record<string, unknown>
+    }
+    expect(shown.createUserSettings).toMatchObject({ RoutingProfileId: '⟨Support Tier 1⟩' })
+    const exported = JSON.parse((await tpl(['export', 'Tier 1 London'])).stdout) as { templates: unknown[] }
+    expect(exported.templates).toHaveLength(1)
+    expect((await tpl(['delete', 'Tier 1 London (imported)'])).stdout).toMatch(/Deleted/)
+    expect((await tpl(['delete', 'Tier 1 London (imported)'])).code).toBe(1)
+    const resolved = await tpl([
+      'resolve',
+      'Tier 1 London',
+      '--profile',
+      'sandbox:alpha',
+      '--instance',
+      'alpha-contact-center',
+      '--json'
+    ])
+    expect(resolved.code, resolved.stderr).toBe(0)
+    expect(JSON.parse(resolved.stdout)).toMatchObject({
+      ok: true,
+      accountId: '111122223333',
+      ids: { routingProfileId: demo.alpha.rp('Support Tier 1') }
+    })
+    const elsewhere = await tpl([
+      'resolve',
+      'Tier 1 London',
+      '--profile',
+      'sandbox:bravo',
+      '--instance',
+      'bravo-retail'
+    ])
+    expect(elsewhere.code).toBe(1)
+    expect(elsewhere.stdout).toMatch(/Routing profile "Support Tier 1" does not exist in bravo-retail/)
+    expect(
+      (await tpl(['resolve', 'Tier 1 London', '--profile', 'sandbox:bravo', '--instance', 'nope'])).stderr
+    ).toMatch(/No instance "nope"/)
   })
 
   it('fails with exit 1 and names the problem for a bad seed file', async () => {
