@@ -17,6 +17,8 @@ const info: AppInfo = {
 function installApi(result: Awaited<ReturnType<WindowApi['invoke']>>): void {
   const answers: Record<string, unknown> = {
     'settings:get': { ok: true, value: { network: {}, accountLabels: {}, recentContexts: [] } },
+    'templates:list': { ok: true, value: { templates: [], notices: [] } },
+    'lookups:list': { ok: true, value: [] },
     'accounts:list-profiles': {
       ok: true,
       value: {

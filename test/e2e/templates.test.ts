@@ -1,0 +1,163 @@
+/**
+ * Templates in the built renderer: created and edited with no account and no network, intact after a
+ * reload, exported and imported through the (fake) file dialogs, and "new agent like X" from the Sandbox.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appUnderTest, type AppUnderTest } from './app-under-test'
+import { launchChromium, openApp, screenshot, serveRenderer, type AppPage } from './harness'
+
+let browser: Browser
+let server: Awaited<ReturnType<typeof serveRenderer>>
+let backend: AppUnderTest
+
+beforeAll(async () => {
+  backend = appUnderTest()
+  server = await serveRenderer()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await backend?.close()
+  await browser?.close()
+  await server?.close()
+})
+
+async function openTemplates(): Promise<AppPage> {
+  const app = await openApp(browser, server.url, backend)
+  await app.page.getByTestId('nav-templates').click()
+  return app
+}
+
+describe('Templates in Chromium', () => {
+  it('creates and edits a template with no account selected, and finds it intact after a reload', async () => {
+    const app = await openTemplates()
+    const { page } = app
+    await page.getByTestId('empty-templates').waitFor()
+    expect(await page.getByTestId('bar-profile').count()).toBe(0)
+    await page.getByTestId('tpl-new').click()
+    await page.getByTestId('tpl-save').click()
+    expect(await page.getByTestId('template-editor').textContent()).toContain('a template needs a name')
+    await page.getByTestId('tpl-name').fill('Tier 1 voice, London')
+    await page.getByTestId('tpl-routing').fill('Support Tier 1')
+    await page.getByTestId('tpl-security-0').fill('Agent')
+    await page.getByTestId('tpl-hierarchy').fill('EMEA/London/Tier 1')
+    await page.getByTestId('tpl-phone-type').selectOption('DESK_PHONE')
+    expect(await page.getByTestId('template-editor').textContent()).toContain(
+      'a desk phone needs its number (E.164)'
+    )
+    await page.getByTestId('tpl-desk-number').fill('+442079460000')
+    await page.getByTestId('tpl-acw').fill('120')
+    await page.getByTestId('tpl-auto-accept').check()
+    const preview = JSON.parse((await page.getByTestId('tpl-preview').textContent()) ?? '{}')
+    expect(preview).toEqual({
+      RoutingProfileId: '⟨Support Tier 1⟩',
+      SecurityProfileIds: ['⟨Agent⟩'],
+      HierarchyGroupId: '⟨EMEA/London/Tier 1⟩',
+      PhoneConfig: {
+        PhoneType: 'DESK_PHONE',
+        AutoAccept: true,
+        AfterContactWorkTimeLimit: 120,
+        DeskPhoneNumber: '+442079460000'
+      }
+    })
+    await screenshot(page, 'templates-editor')
+    await page.getByTestId('tpl-save').click()
+    await page.getByTestId('tpl-item-Tier 1 voice, London').waitFor()
+
+    await page.getByTestId('tpl-edit-Tier 1 voice, London').click()
+    await page.getByTestId('tpl-name').fill('Tier 1 voice — London')
+    await page.getByTestId('tpl-per-channel').check()
+    await page.getByLabel('CHAT auto-accept').selectOption('yes')
+    await page.getByLabel('VOICE after-contact work seconds').fill('30')
+    await page.getByTestId('tpl-save').click()
+    await page.getByTestId('tpl-item-Tier 1 voice — London').waitFor()
+    expect(await page.getByTestId('tpl-item-Tier 1 voice, London').count()).toBe(0)
+    await screenshot(page, 'templates-list')
+    expect(app.errors).toEqual([])
+    await page.context().close()
+
+    const reloaded = await openTemplates()
+    await reloaded.page.getByTestId('tpl-item-Tier 1 voice — London').waitFor()
+    const saved = backend.services.templates.get('tier 1 voice — london')
+    expect(saved).toMatchObject({
+      routingProfile: 'Support Tier 1',
+      securityProfiles: ['Agent'],
+      hierarchyGroup: 'EMEA/London/Tier 1',
+      phone: {
+        mode: 'per-channel',
+        channels: { CHAT: { autoAccept: true }, VOICE: { afterContactWorkSeconds: 30 } },
+        voice: { phoneType: 'SOFT_PHONE' }
+      }
+    })
+    await reloaded.page.context().close()
+  })
+
+  it('exports to a file and imports it back with a new name, through the file dialogs', async () => {
+    const app = await openTemplates()
+    const { page } = app
+    await page.getByTestId('tpl-item-Tier 1 voice — London').waitFor()
+    const file = join(backend.userDataPath, 'exported.json')
+    backend.dialogAnswers.save = file
+    await page.getByTestId('tpl-export-all').click()
+    await expect.poll(() => existsSync(file)).toBe(true)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      format: 'connect-provisioner/templates',
+      version: 1,
+      templates: [{ name: 'Tier 1 voice — London' }]
+    })
+    backend.dialogAnswers.open = file
+    await page.getByTestId('tpl-conflict').selectOption('rename')
+    await page.getByTestId('tpl-import').click()
+    await page.getByTestId('tpl-item-Tier 1 voice — London (imported)').waitFor()
+    expect(await page.getByTestId('tpl-status').textContent()).toContain('renamed 1')
+    await page.getByTestId('tpl-delete-Tier 1 voice — London (imported)').click()
+    await page.getByTestId('tpl-confirm-delete').click()
+    await expect.poll(() => page.getByTestId('tpl-item-Tier 1 voice — London (imported)').count()).toBe(0)
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('starts a template from an existing Sandbox user and resolves it against the instance', async () => {
+    const app = await openApp(browser, server.url, backend)
+    const { page } = app
+    await page.getByTestId('profile-sandbox:alpha').click()
+    await page.getByTestId('instance-alpha-contact-center').click()
+    await expect.poll(() => page.getByTestId('bar-instance').textContent()).toBe('alpha-contact-center')
+    await page.getByTestId('nav-templates').click()
+    await page.getByTestId('tpl-from-user').click()
+    await page.getByTestId('tpl-user-query').fill('jane')
+    await page.getByTestId('tpl-user-query').press('Enter')
+    await page.getByTestId('tpl-user-jane.doe').click()
+    await expect.poll(() => page.getByTestId('tpl-name').inputValue()).toBe('Like jane.doe')
+    await expect
+      .poll(
+        async () => JSON.parse((await page.getByTestId('tpl-preview').textContent()) ?? '{}').RoutingProfileId
+      )
+      .toMatch(/^rp-0003/)
+    await screenshot(page, 'templates-from-user')
+    await page.getByTestId('tpl-save').click()
+    await page.getByTestId('tpl-item-Like jane.doe').waitFor()
+    await page.getByTestId('tpl-drift').click()
+    await page.getByTestId('tpl-drift-report').waitFor()
+    expect(await page.getByTestId('tpl-drift-report').textContent()).toContain(
+      'Every template resolves in every instance'
+    )
+    backend.services.templates.save({
+      name: 'Sales, typo',
+      routingProfile: 'sales inbound',
+      securityProfiles: ['Agent'],
+      phone: { mode: 'classic', phoneType: 'SOFT_PHONE', autoAccept: false, afterContactWorkSeconds: 0 }
+    })
+    await page.getByTestId('tpl-drift').click()
+    await expect
+      .poll(() => page.getByTestId('tpl-drift-report').textContent())
+      .toContain(
+        'Routing profile "sales inbound" is not in alpha-contact-center (111122223333, us-east-1); did you mean "Sales Inbound"?'
+      )
+    await screenshot(page, 'templates-drift')
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+})
