@@ -10,6 +10,8 @@ import { build } from 'vite'
 import { it } from 'vitest'
 import { machine, median, writeSection } from './results'
 
+// Built inside the project so the probe resolves its npm dependencies from node_modules.
+const probeDir = resolve(import.meta.dirname, '../node_modules/.cache/connect-provisioner-bench', 'profiles')
 const runs = 9
 const regions = ['us-east-1', 'us-west-2', 'eu-west-2', 'eu-central-1', 'ap-southeast-2']
 
@@ -72,12 +74,12 @@ it('bench/profiles', async () => {
     configFile: false,
     build: {
       ssr: resolve(import.meta.dirname, 'profiles-probe.ts'),
-      outDir: join(dir, 'probe'),
+      outDir: probeDir,
       emptyOutDir: true,
       rollupOptions: { output: { entryFileNames: 'probe.mjs' } }
     }
   })
-  const probe = join(dir, 'probe', 'probe.mjs')
+  const probe = join(probeDir, 'probe.mjs')
   const env = {
     ...process.env,
     AWS_CONFIG_FILE: files.config,

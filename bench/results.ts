@@ -22,7 +22,7 @@ export function writeSection(title: string, body: string): void {
   const header =
     '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n'
   let text = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : header
-  const section = `## ${title}\n\n${body.trim()}\n`
+  const section = `## ${title}\n\n${body.trim()}\n\n`
   const start = text.indexOf(`## ${title}\n`)
   if (start >= 0) {
     const next = text.indexOf('\n## ', start + 1)
@@ -30,5 +30,5 @@ export function writeSection(title: string, body: string): void {
   } else {
     text = `${text.trimEnd()}\n\n${section}`
   }
-  writeFileSync(resultsFile, text)
+  writeFileSync(resultsFile, `${text.trimEnd()}\n`)
 }

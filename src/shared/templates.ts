@@ -141,6 +141,18 @@ export type TemplateFile = z.output<typeof templateFileSchema>
 /** Case-insensitive identity of a template name. */
 export const templateKey = (name: string): string => name.trim().toLowerCase()
 
+/** Templates whose name, description or any profile name contains `query` (case-insensitive). */
+export function searchTemplates(templates: readonly Template[], query: string): Template[] {
+  const needle = query.trim().toLowerCase()
+  if (!needle) return [...templates]
+  return templates.filter((t) =>
+    [t.name, t.description ?? '', t.routingProfile, t.hierarchyGroup ?? '', ...t.securityProfiles]
+      .join('\n')
+      .toLowerCase()
+      .includes(needle)
+  )
+}
+
 /** Applies a username pattern to a person's names: `{first}.{last}` → `jane.doe`. */
 export function applyUsernamePattern(pattern: string, first: string, last: string): string {
   const clean = (s: string): string =>

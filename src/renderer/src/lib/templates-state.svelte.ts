@@ -2,7 +2,7 @@ import type { InstanceContext } from '../../../shared/accounts'
 import type { DriftEntry, ImportReport } from '../../../shared/ipc-contract'
 import type { AppErrorData } from '../../../shared/result'
 import type { InstanceLookups } from '../../../shared/template-resolve'
-import { templateKey, type Template, type TemplateInput } from '../../../shared/templates'
+import { searchTemplates, templateKey, type Template, type TemplateInput } from '../../../shared/templates'
 import { api } from './ipc'
 import { draftFromTemplate, emptyDraft, type TemplateDraft } from './template-draft'
 
