@@ -19,16 +19,7 @@ export class TemplatesState {
   lastImport = $state<ImportReport | undefined>()
   status = $state<string | undefined>()
 
-  filtered: Template[] = $derived.by(() => {
-    const query = this.search.trim().toLowerCase()
-    if (!query) return this.templates
-    return this.templates.filter((t) =>
-      [t.name, t.description ?? '', t.routingProfile, t.hierarchyGroup ?? '', ...t.securityProfiles]
-        .join(' ')
-        .toLowerCase()
-        .includes(query)
-    )
-  })
+  filtered: Template[] = $derived(searchTemplates(this.templates, this.search))
 
   /** Loads templates and the cached instance names (no network needed). */
   async load(): Promise<void> {
