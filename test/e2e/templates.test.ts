@@ -50,6 +50,14 @@ describe('Templates in Chromium', () => {
     await page.getByTestId('tpl-desk-number').fill('+442079460000')
     await page.getByTestId('tpl-acw').fill('120')
     await page.getByTestId('tpl-auto-accept').check()
+    await page.getByTestId('tpl-username-pattern').fill('{first}.{last}')
+    expect(await page.getByTestId('tpl-username-sample').textContent()).toContain(
+      'maximiliana.featherstonehaugh (29 characters): too long for CONNECT_MANAGED and EXISTING_DIRECTORY instances'
+    )
+    await page.getByTestId('tpl-username-pattern').fill('{first:1}{last:7}')
+    expect(await page.getByTestId('tpl-username-sample').textContent()).toMatch(
+      /→ mfeather \(8 characters\)\s*$/
+    )
     const preview = JSON.parse((await page.getByTestId('tpl-preview').textContent()) ?? '{}')
     expect(preview).toEqual({
       RoutingProfileId: '⟨Support Tier 1⟩',
