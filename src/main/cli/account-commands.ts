@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import type { ProfileSummary } from '../../shared/accounts'
 import { cliServices } from './cli-host'
+import { table } from './options'
 
 type Output = (line: string) => void
 
@@ -17,16 +18,6 @@ function profileOf(flags: ProfileFlags, command: Command): string {
   if (!profile)
     command.error('error: --profile is required (or set AWS_PROFILE).', { exitCode: 2, code: 'cli.profile' })
   return profile as string
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  return rows.map((r) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd()
-  )
 }
 
 function describeKinds(profile: ProfileSummary): string {

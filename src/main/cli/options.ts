@@ -1,4 +1,4 @@
-/** Option parsers shared by CLI commands: each refuses bad input as a usage error (exit 2). */
+/** Shared by CLI commands: option parsers (bad input is a usage error, exit 2), exit codes, tables. */
 import { InvalidArgumentError } from 'commander'
 
 /** A whole number in [min, max]. */
@@ -25,3 +25,14 @@ export function decimal(min: number, max: number): (raw: string) => number {
 
 /** Exit codes every command uses. */
 export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const
+
+/** Rows as aligned columns (the first row is the header), for plain-text output. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  )
+}

@@ -5,19 +5,9 @@ import { createUserSettings } from '../../shared/template-resolve'
 import type { Services } from '../composition'
 import { readText, writeFileAtomic } from '../services/template-files'
 import { cliServices } from './cli-host'
-import { exitCodes } from './options'
+import { exitCodes, table } from './options'
 
 type Output = (line: string) => void
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-  return rows.map((r) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd()
-  )
-}
 
 /** An instance given by ID or alias, in the profile's account and Region. */
 async function instanceOf(
