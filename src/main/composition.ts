@@ -16,6 +16,11 @@ import { describeRecovery } from './services/store-recovery'
 import { TemplateFiles, type FileDialogs } from './services/template-files'
 import { TemplateService } from './services/template-service'
 import { join } from 'node:path'
+import { ActivityService } from './services/activity-service'
+import { AuditLog } from './services/audit-log'
+import { ClipboardService, type ClipboardPort } from './services/clipboard-service'
+import { CreateUserService } from './services/create-user-service'
+import type { RetryPolicy } from './services/connect-gateway'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -27,6 +32,10 @@ export interface Host {
   openStore: OpenDocumentStore
   /** Where the admin picks files to import and export; the CLI takes paths instead. */
   dialogs?: FileDialogs
+  /** The system clipboard (the app's); without one, copies go nowhere. */
+  clipboard?: ClipboardPort
+  /** CreateUser's retries; tests shorten the backoff. */
+  retry?: RetryPolicy
   /** Start-up notices for the admin (e.g. a settings file moved aside). */
   notices: string[]
   /** Pushes an event to the window; the CLI has none. */
@@ -47,6 +56,9 @@ export interface Services {
   templates: TemplateService
   templateFiles: TemplateFiles
   lookups: LookupService
+  createUser: CreateUserService
+  activity: ActivityService
+  clipboard: ClipboardService
 }
 
 const noDialogs: FileDialogs = {
@@ -75,6 +87,7 @@ export function createServices(host: Host): Services {
     join(folder, 'lookups.json'),
     gateway
   )
+  const audit = new AuditLog(folder)
   const recoveries = [templates.recovery, lookups.recovery].flatMap((r) => (r ? [describeRecovery(r)] : []))
   return {
     appInfo: new AppInfoService({
@@ -90,6 +103,9 @@ export function createServices(host: Host): Services {
     sandbox,
     templates,
     templateFiles: new TemplateFiles(templates, host.dialogs ?? noDialogs),
-    lookups
+    lookups,
+    createUser: new CreateUserService(gateway, templates, lookups, audit),
+    activity: new ActivityService(audit, host.dialogs ?? noDialogs),
+    clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' })
   }
 }

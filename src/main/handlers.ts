@@ -8,7 +8,19 @@ import { describeRecovery } from './services/store-recovery'
 
 /** Builds the handler map from the services. */
 export function createHandlers(services: Services): Handlers {
-  const { appInfo, accounts, gateway, settings, mfa, templates, templateFiles, lookups } = services
+  const {
+    appInfo,
+    accounts,
+    gateway,
+    settings,
+    mfa,
+    templates,
+    templateFiles,
+    lookups,
+    createUser,
+    activity,
+    clipboard
+  } = services
   const templateNotices = (): string[] => (templates.recovery ? [describeRecovery(templates.recovery)] : [])
   return {
     'app:info': () => appInfo.info(),
@@ -39,6 +51,14 @@ export function createHandlers(services: Services): Handlers {
     'templates:from-user': ({ userId, ...context }) => lookups.templateFromUser(context, userId),
     'lookups:list': () => lookups.all(),
     'lookups:refresh': (context) => lookups.refresh(context),
-    'users:search': ({ query, ...context }) => gateway.searchUsers(context, query)
+    'users:search': ({ query, ...context }) => gateway.searchUsers(context, query),
+    'users:preview': ({ template, person, ...context }) => createUser.preview({ context, template, person }),
+    'users:create': ({ template, person, ...context }) => createUser.create({ context, template, person }),
+    'activity:list': () => activity.list(),
+    'activity:export-file': ({ query, outcome }) => activity.exportFile(query, outcome),
+    'clipboard:write': ({ text, sensitive }) => {
+      clipboard.copy(text, sensitive)
+      return null
+    }
   }
 }

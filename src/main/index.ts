@@ -1,5 +1,6 @@
 /** App lifecycle only: harden, open the stores, wire services to IPC, show the window. */
 import { app, ipcMain, session, type BrowserWindow } from 'electron'
+import { electronClipboard } from './adapters/clipboard'
 import { electronFileDialogs } from './adapters/dialogs'
 import { openElectronDocumentStore } from './adapters/document-store'
 import { openSettingsStore } from './adapters/settings-store'
@@ -33,6 +34,7 @@ function start(): void {
     settings,
     openStore: openElectronDocumentStore,
     dialogs: electronFileDialogs(() => mainWindow),
+    clipboard: electronClipboard,
     notices: recovery ? [describeRecovery(recovery)] : [],
     emit: send
   })

@@ -15,6 +15,39 @@ import {
 import { networkSettingsSchema, recentContextSchema, type SettingsView } from './settings'
 import type { InstanceLookups, ResolveProblem, ResolveResult } from './template-resolve'
 import { templateSchema, type Template, type TemplateInput } from './templates'
+import { personSchema, type CreateUserRequest, type FieldProblem } from './create-user'
+import type { IdentityType } from './connect-rules'
+import type { AuditEntry } from './activity'
+
+/** What the Create user view shows before sending (see CreateUserService). */
+export interface CreateUserPreview {
+  accountId: string
+  region: string
+  instanceAlias: string
+  identityType: IdentityType
+  username: string
+  email: string
+  request?: CreateUserRequest
+  cliCommand?: string
+  problems: FieldProblem[]
+  duplicate?: { username: string; userId: string; routingProfile?: string }
+}
+
+/** A user created (or found after our own lost answer). */
+export interface CreateUserResult {
+  username: string
+  userId: string
+  userArn: string
+  accountId: string
+  region: string
+  instanceAlias: string
+  attempts: number
+  recoveredAfterAmbiguity: boolean
+}
+
+const createUserRequest = instanceContextSchema
+  .extend({ template: z.string().trim().min(1).max(100), person: personSchema })
+  .strict()
 
 /** What importing a templates file did. */
 export interface ImportReport {
@@ -129,6 +162,26 @@ export const invokeContract = {
   /** The cached names of every instance seen (offline pickers). */
   'lookups:list': { request: z.undefined(), response: response<InstanceLookups[]>() },
   'lookups:refresh': { request: instanceContextSchema.strict(), response: response<InstanceLookups>() },
+  /** Validates, resolves and checks for a duplicate; sends nothing. */
+  'users:preview': { request: createUserRequest, response: response<CreateUserPreview>() },
+  /** Creates the user (never twice), or refuses with the problems; every step is audited. */
+  'users:create': { request: createUserRequest, response: response<CreateUserResult>() },
+  /** The audit log, newest first. */
+  'activity:list': { request: z.undefined(), response: response<AuditEntry[]>() },
+  'activity:export-file': {
+    request: z
+      .object({
+        query: z.string().max(200),
+        outcome: z.enum(['', 'started', 'created', 'refused', 'failed'])
+      })
+      .strict(),
+    response: response<{ path: string; count: number } | null>()
+  },
+  /** Copies text for the renderer; a sensitive copy (a password) is cleared after 30 seconds. */
+  'clipboard:write': {
+    request: z.object({ text: z.string().max(100_000), sensitive: z.boolean() }).strict(),
+    response: response<null>()
+  },
   'users:search': {
     request: instanceContextSchema
       .extend({ query: z.string().trim().min(2, 'type at least 2 characters').max(25) })

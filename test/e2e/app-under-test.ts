@@ -35,7 +35,7 @@ export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest
     settings,
     openStore: openElectronDocumentStore,
     dialogs: {
-      saveFile: (name) => Promise.resolve(dialogAnswers.save ?? join(userDataPath, name)),
+      saveFile: (name: string) => Promise.resolve(dialogAnswers.save ?? join(userDataPath, name)),
       openFile: () => Promise.resolve(dialogAnswers.open)
     },
     notices: [],

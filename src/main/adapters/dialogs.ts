@@ -4,10 +4,11 @@ import type { FileDialogs } from '../services/template-files'
 
 export function electronFileDialogs(window: () => BrowserWindow | undefined): FileDialogs {
   const filters = [{ name: 'Connect Provisioner templates', extensions: ['json'] }]
+  const csv = [{ name: 'CSV', extensions: ['csv'] }]
   return {
-    saveFile: async (defaultName) => {
+    saveFile: async (defaultName, kind) => {
       const parent = window()
-      const options = { defaultPath: defaultName, filters }
+      const options = { defaultPath: defaultName, filters: kind === 'csv' ? csv : filters }
       const result = parent
         ? await dialog.showSaveDialog(parent, options)
         : await dialog.showSaveDialog(options)

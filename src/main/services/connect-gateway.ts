@@ -7,7 +7,10 @@
 import {
   ConnectClient,
   DescribeInstanceCommand,
+  CreateUserCommand,
   DescribeUserCommand,
+  SearchUsersCommand,
+  type CreateUserCommandInput,
   DescribeUserHierarchyStructureCommand,
   paginateListInstances,
   paginateListRoutingProfiles,
@@ -40,7 +43,55 @@ interface Target {
 
 interface ClientSet {
   connect: ConnectClient
+  /** The same, without the SDK's retries: CreateUser retries itself, checking before each retry. */
+  connectOnce: ConnectClient
   sts: STSClient
+}
+
+/** How CreateUser retries throttling and server errors (exponential backoff with full jitter). */
+export interface RetryPolicy {
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+/** A user CreateUser made (or that our own earlier, ambiguous attempt had made). */
+export interface CreatedUser {
+  userId: string
+  userArn: string
+  attempts: number
+  /** True when the answer was lost (timeout, reset) and the user was found afterwards by username. */
+  recoveredAfterAmbiguity: boolean
+}
+
+const ambiguousCodes = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNABORTED'
+])
+
+/** True when the request may have reached AWS but no answer came back. */
+function isAmbiguous(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException & { $metadata?: { httpStatusCode?: number } }
+  return (
+    !e.$metadata?.httpStatusCode &&
+    (ambiguousCodes.has(e.code ?? '') || ambiguousCodes.has(e.name) || /socket hang up/i.test(e.message))
+  )
+}
+
+/** Throttling and server errors are worth retrying; the users quota (LimitExceededException) is not. */
+function isRetryable(error: unknown): boolean {
+  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } }
+  if (e.name === 'LimitExceededException') return false
+  return (
+    e.name === 'ThrottlingException' ||
+    e.name === 'TooManyRequestsException' ||
+    e.$fault === 'server' ||
+    (e.$metadata?.httpStatusCode ?? 0) >= 500
+  )
 }
 
 const refreshMargin = 5 * 60_000
@@ -56,7 +107,8 @@ export class ConnectGateway {
     private readonly profiles: ProfileService,
     private readonly sandbox: SandboxHost,
     private readonly network: () => NetworkSettings,
-    private readonly mfa: MfaPrompter
+    private readonly mfa: MfaPrompter,
+    private readonly retry: RetryPolicy = { attempts: 5, baseDelayMs: 400, maxDelayMs: 8000 }
   ) {}
 
   /** The Region for a call: the one given, else the profile's, else AWS_REGION; or a clear error. */
@@ -197,6 +249,78 @@ export class ConnectGateway {
     })
   }
 
+  /** The user with exactly this username, if any (SearchUsers EXACT). */
+  async findUser(
+    context: InstanceContext,
+    username: string
+  ): Promise<{ id: string; arn: string; routingProfileId?: string } | undefined> {
+    const target = { profile: context.profile, region: context.region }
+    const { connect } = await this.clientsFor(target)
+    const found = await this.call(target, () =>
+      connect.send(
+        new SearchUsersCommand({
+          InstanceId: context.instanceId,
+          SearchCriteria: {
+            StringCondition: { FieldName: 'Username', ComparisonType: 'EXACT', Value: username }
+          }
+        })
+      )
+    )
+    const user = found.Users?.find((u) => u.Username === username)
+    return user
+      ? {
+          id: user.Id ?? '',
+          arn: user.Arn ?? '',
+          ...(user.RoutingProfileId ? { routingProfileId: user.RoutingProfileId } : {})
+        }
+      : undefined
+  }
+
+  /**
+   * CreateUser that never creates anyone twice. Throttling and server errors are retried with backoff;
+   * the users quota is not. When an attempt's answer is lost (reset, timeout), the username is looked up
+   * before any retry, and a DuplicateResourceException after such an attempt means our user exists.
+   */
+  async createUser(
+    context: InstanceContext,
+    request: Record<string, unknown> & { Username: string }
+  ): Promise<CreatedUser> {
+    const target = { profile: context.profile, region: context.region }
+    const { connectOnce } = await this.clientsFor(target)
+    let ambiguous = false
+    let last: unknown
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      try {
+        const out = await connectOnce.send(
+          new CreateUserCommand({ ...request, InstanceId: context.instanceId } as CreateUserCommandInput)
+        )
+        return {
+          userId: out.UserId ?? '',
+          userArn: out.UserArn ?? '',
+          attempts: attempt,
+          recoveredAfterAmbiguity: false
+        }
+      } catch (error) {
+        last = error
+        const duplicateOfOurs = (error as Error).name === 'DuplicateResourceException' && ambiguous
+        if (isAmbiguous(error) || duplicateOfOurs) {
+          ambiguous = true
+          const found = await this.findUser(context, request.Username)
+          if (found)
+            return { userId: found.id, userArn: found.arn, attempts: attempt, recoveredAfterAmbiguity: true }
+          if (duplicateOfOurs) break
+        } else if (!isRetryable(error)) {
+          break
+        }
+        if (attempt < this.retry.attempts) {
+          const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling))
+        }
+      }
+    }
+    throw this.explain(last, target)
+  }
+
   /** DescribeUser. */
   async describeUser(context: InstanceContext, userId: string): Promise<User> {
     const target = { profile: context.profile, region: context.region }
@@ -230,7 +354,11 @@ export class ConnectGateway {
           credentials: account.credentials,
           requestHandler: new NodeHttpHandler()
         }
-        return { connect: new ConnectClient(config), sts: new STSClient(config) }
+        return {
+          connect: new ConnectClient(config),
+          connectOnce: new ConnectClient({ ...config, maxAttempts: 1 }),
+          sts: new STSClient(config)
+        }
       })
     }
     const profile = this.profiles.profile(target.profile)
@@ -242,8 +370,10 @@ export class ConnectGateway {
       const stsEndpoint = this.profiles.endpointFor(target.profile, 'sts')
       const credentials = this.credentialsFor(target.profile, requestHandler, stsEndpoint)
       const config = { profile: target.profile, region: target.region, requestHandler, credentials }
+      const connectConfig = { ...config, ...(connectEndpoint ? { endpoint: connectEndpoint } : {}) }
       return {
-        connect: new ConnectClient({ ...config, ...(connectEndpoint ? { endpoint: connectEndpoint } : {}) }),
+        connect: new ConnectClient(connectConfig),
+        connectOnce: new ConnectClient({ ...connectConfig, maxAttempts: 1 }),
         sts: new STSClient({ ...config, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) })
       }
     })
@@ -332,12 +462,19 @@ export class ConnectGateway {
         ExpiredTokenException: `The session of profile "${target.profile}" has expired: refresh its credentials and try again.`,
         ExpiredToken: `The session of profile "${target.profile}" has expired: refresh its credentials and try again.`,
         AccessDeniedException: `Profile "${target.profile}" is not allowed to do this: ${err.message}`,
-        AccessDenied: `Profile "${target.profile}" is not allowed to do this: ${err.message}`
+        AccessDenied: `Profile "${target.profile}" is not allowed to do this: ${err.message}`,
+        ThrottlingException: `AWS is throttling this account in ${target.region} (2 requests per second by default) and the retries ran out: try again in a minute.`,
+        LimitExceededException: `The instance has reached its users quota (500 users by default): raise it in Service Quotas, or remove unused users. ${err.message}`,
+        DuplicateResourceException: `A user with this username already exists in the instance. ${err.message}`
       }
+      const field =
+        /at '([^']+)'/.exec(err.message)?.[1] ??
+        /^(IdentityInfo\.\w+|PhoneConfig\.\w+|Password|DirectoryUserId|Username)\b/.exec(err.message)?.[1]
       return new AppError('AWS', hint[awsCode] ?? `${awsCode}: ${err.message}`, {
         awsCode,
         httpStatus: err.$metadata.httpStatusCode,
-        requestId: err.$metadata.requestId
+        requestId: err.$metadata.requestId,
+        ...(field ? { field } : {})
       })
     }
     return new AppError(

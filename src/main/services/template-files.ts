@@ -5,7 +5,7 @@ import type { ConflictPolicy, TemplateService } from './template-service'
 
 /** Where the admin picks files; undefined means Cancel. */
 export interface FileDialogs {
-  saveFile(defaultName: string): Promise<string | undefined>
+  saveFile(defaultName: string, kind: 'templates' | 'csv'): Promise<string | undefined>
   openFile(): Promise<string | undefined>
 }
 
@@ -21,7 +21,7 @@ export class TemplateFiles {
     const file = this.templates.export(names)
     const defaultName =
       names?.length === 1 ? `${names[0]}.templates.json` : 'connect-provisioner-templates.json'
-    const path = await this.dialogs.saveFile(defaultName.replace(/[\\/:*?"<>|]/g, '_'))
+    const path = await this.dialogs.saveFile(defaultName.replace(/[\\/:*?"<>|]/g, '_'), 'templates')
     if (!path) return null
     writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`)
     return { path, count: file.templates.length }

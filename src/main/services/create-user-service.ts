@@ -1,0 +1,164 @@
+import type { InstanceContext } from '../../shared/accounts'
+import type { CreateUserPreview, CreateUserResult } from '../../shared/ipc-contract'
+import {
+  awsCliCommand,
+  buildCreateUserRequest,
+  maskRequest,
+  personSchema,
+  validateCreateUser,
+  withDerivedFields,
+  type CreateUserRequest,
+  type PersonInput
+} from '../../shared/create-user'
+import { AppError } from '../../shared/result'
+import { resolveTemplate } from '../../shared/template-resolve'
+import type { AuditLog } from './audit-log'
+import type { ConnectGateway } from './connect-gateway'
+import type { LookupService } from './lookup-service'
+import type { TemplateService } from './template-service'
+
+/** One person to create from one template in one instance. */
+export interface CreateUserInput {
+  context: InstanceContext
+  template: string
+  person: PersonInput
+}
+
+/**
+ * Create one user: template + person → the exact CreateUserRequest, every rule of the instance's
+ * identity type checked and a duplicate username refused before anything is sent, the send through the
+ * gateway (which never creates twice), and every step in the audit log without the password.
+ */
+export class CreateUserService {
+  constructor(
+    private readonly gateway: ConnectGateway,
+    private readonly templates: TemplateService,
+    private readonly lookups: LookupService,
+    private readonly audit: AuditLog
+  ) {}
+
+  /** The preview, with no CreateUser sent. */
+  async preview(input: CreateUserInput): Promise<CreateUserPreview> {
+    return (await this.prepare(input)).preview
+  }
+
+  /** Creates the user, or refuses with the problems (nothing sent) or fails with AWS's reason. */
+  async create(input: CreateUserInput): Promise<CreateUserResult> {
+    const { preview, request } = await this.prepare(input)
+    const where = {
+      profile: input.context.profile,
+      accountId: preview.accountId,
+      region: preview.region,
+      instanceId: input.context.instanceId,
+      instanceAlias: preview.instanceAlias,
+      username: preview.username
+    }
+    const masked = request ? maskRequest(request) : undefined
+    if (!request || preview.problems.length || preview.duplicate) {
+      const message = preview.duplicate
+        ? `A user named "${preview.duplicate.username}" already exists in ${preview.instanceAlias}; nothing was sent.`
+        : `Nothing was sent: ${preview.problems.map((p) => p.message).join(' ')}`
+      this.audit.append({
+        ...where,
+        outcome: 'refused',
+        message,
+        errorCode: preview.duplicate ? 'DUPLICATE' : 'VALIDATION',
+        ...(masked ? { request: masked } : {})
+      })
+      throw new AppError(preview.duplicate ? 'CONFLICT' : 'INVALID_REQUEST', message, {
+        problems: preview.problems,
+        duplicate: preview.duplicate
+      })
+    }
+    this.audit.append({ ...where, outcome: 'started', request: maskRequest(request) })
+    try {
+      const created = await this.gateway.createUser(input.context, request)
+      this.audit.append({
+        ...where,
+        outcome: 'created',
+        userId: created.userId,
+        userArn: created.userArn,
+        request: maskRequest(request)
+      })
+      return {
+        ...created,
+        username: preview.username,
+        accountId: preview.accountId,
+        region: preview.region,
+        instanceAlias: preview.instanceAlias
+      }
+    } catch (error) {
+      const app = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
+      const details = app.details as { awsCode?: string } | undefined
+      this.audit.append({
+        ...where,
+        outcome: 'failed',
+        errorCode: details?.awsCode ?? app.code,
+        message: app.message,
+        request: maskRequest(request)
+      })
+      throw app
+    }
+  }
+
+  private async prepare(
+    input: CreateUserInput
+  ): Promise<{ preview: CreateUserPreview; request?: CreateUserRequest }> {
+    const { context } = input
+    const [identity, instance] = await Promise.all([
+      this.gateway.whoami(context),
+      this.gateway.describeInstance(context)
+    ])
+    const template = this.templates.get(input.template)
+    const person = withDerivedFields(personSchema.parse(input.person), template)
+    const lookups = await this.lookups.forInstance(context)
+    const effective = person.hierarchyGroup.trim()
+      ? { ...template, hierarchyGroup: person.hierarchyGroup.trim() }
+      : template
+    const resolved = resolveTemplate(effective, lookups)
+    const base: CreateUserPreview = {
+      accountId: identity.accountId,
+      region: context.region,
+      instanceAlias: instance.alias,
+      identityType: instance.identityType,
+      username: person.username,
+      email: person.email,
+      problems: []
+    }
+    if (!resolved.ok) {
+      return {
+        preview: {
+          ...base,
+          problems: resolved.problems.map((p) => ({ field: `template.${p.field}`, message: p.message }))
+        }
+      }
+    }
+    const request = buildCreateUserRequest(effective, resolved.ids, person, context.instanceId)
+    const problems = validateCreateUser(request, instance.identityType)
+    const existing =
+      person.username && !problems.some((p) => p.field === 'Username')
+        ? await this.gateway.findUser(context, person.username)
+        : undefined
+    const routingProfile = existing?.routingProfileId
+      ? lookups.routingProfiles.find((r) => r.id === existing.routingProfileId)?.name
+      : undefined
+    return {
+      request,
+      preview: {
+        ...base,
+        request: maskRequest(request),
+        cliCommand: awsCliCommand(request, context.profile, context.region),
+        problems,
+        ...(existing
+          ? {
+              duplicate: {
+                username: person.username,
+                userId: existing.id,
+                ...(routingProfile ? { routingProfile } : {})
+              }
+            }
+          : {})
+      }
+    }
+  }
+}

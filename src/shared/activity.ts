@@ -1,0 +1,71 @@
+/** The audit trail of user creation, and its CSV export (safe to open in a spreadsheet). */
+
+/** One step of one CreateUser, as appended to audit.jsonl. */
+export interface AuditEntry {
+  time: string
+  osUser: string
+  profile: string
+  accountId: string
+  region: string
+  instanceId: string
+  instanceAlias: string
+  username: string
+  /** `started` is written before the call; then one of the others. `refused` means nothing was sent. */
+  outcome: 'started' | 'created' | 'refused' | 'failed'
+  userId?: string
+  userArn?: string
+  errorCode?: string
+  message?: string
+  /** The request with the password replaced by a marker. */
+  request?: Record<string, unknown>
+}
+
+export const auditColumns = [
+  'time',
+  'outcome',
+  'username',
+  'profile',
+  'accountId',
+  'region',
+  'instanceAlias',
+  'instanceId',
+  'userId',
+  'userArn',
+  'errorCode',
+  'message',
+  'osUser'
+] as const
+
+/** A CSV cell: quoted, and a leading = + - @ (or tab/CR) defused so spreadsheets never run it as a formula. */
+export function csvCell(value: unknown): string {
+  let text = value === undefined || value === null ? '' : String(value)
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  return `"${text.replace(/"/g, '""')}"`
+}
+
+/** The entries as CSV with a header row. */
+export function auditCsv(entries: readonly AuditEntry[]): string {
+  const rows = [
+    auditColumns.map(csvCell).join(','),
+    ...entries.map((e) => auditColumns.map((c) => csvCell(e[c])).join(','))
+  ]
+  return `${rows.join('\r\n')}\r\n`
+}
+
+/** Entries matching a free-text query and an outcome filter. */
+export function filterAudit(
+  entries: readonly AuditEntry[],
+  query: string,
+  outcome: AuditEntry['outcome'] | ''
+): AuditEntry[] {
+  const needle = query.trim().toLowerCase()
+  return entries.filter(
+    (e) =>
+      (!outcome || e.outcome === outcome) &&
+      (!needle ||
+        [e.username, e.profile, e.accountId, e.instanceAlias, e.region, e.errorCode ?? '', e.message ?? '']
+          .join(' ')
+          .toLowerCase()
+          .includes(needle))
+  )
+}

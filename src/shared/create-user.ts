@@ -1,0 +1,342 @@
+/**
+ * Create user, the pure part: the person's fields, the exact CreateUserRequest a template and those
+ * fields produce, the validation rules (one table, driven by the instance's identity type), the masked
+ * preview and the equivalent AWS CLI command.
+ */
+import { z } from 'zod'
+import { connectRules, isNfc, type IdentityType } from './connect-rules'
+import { createUserSettings, type ResolvedIds } from './template-resolve'
+import { applyUsernamePattern, type Template } from './templates'
+
+/** What the admin types for one person. Blank fields are left out of the request. */
+export const personSchema = z
+  .object({
+    username: z.string().max(200).default(''),
+    firstName: z.string().max(400).default(''),
+    lastName: z.string().max(400).default(''),
+    email: z.string().max(400).default(''),
+    secondaryEmail: z.string().max(400).default(''),
+    mobile: z.string().max(40).default(''),
+    password: z.string().max(200).default(''),
+    directoryUserId: z.string().max(200).default(''),
+    /** Overrides of the template. */
+    hierarchyGroup: z.string().max(500).default(''),
+    phoneNumber: z.string().max(40).default(''),
+    tags: z.record(z.string(), z.string()).default({})
+  })
+  .strict()
+export type PersonFields = z.output<typeof personSchema>
+export type PersonInput = z.input<typeof personSchema>
+
+/** The CreateUserRequest members (InstanceId travels in the path). */
+export type CreateUserRequest = Record<string, unknown> & { InstanceId: string; Username: string }
+
+/** A problem with one field, and how to fix it. */
+export interface FieldProblem {
+  field: string
+  message: string
+}
+
+export const passwordMarker = '«redacted»'
+
+/** Fills username and e-mail from the template's rules when the admin left them blank. */
+export function withDerivedFields(person: PersonFields, template: Template): PersonFields {
+  const username =
+    person.username.trim() ||
+    (template.rules.usernamePattern && person.firstName && person.lastName
+      ? applyUsernamePattern(template.rules.usernamePattern, person.firstName, person.lastName)
+      : '')
+  const email =
+    person.email.trim() ||
+    (template.rules.emailDomain && username && !username.includes('@')
+      ? `${username}@${template.rules.emailDomain}`
+      : '')
+  return { ...person, username, email }
+}
+
+/** The exact request: the template's settings (resolved IDs), the person's identity, and the overrides. */
+export function buildCreateUserRequest(
+  template: Template,
+  ids: ResolvedIds,
+  person: PersonFields,
+  instanceId: string
+): CreateUserRequest {
+  const settings = createUserSettings(template, ids)
+  const phoneNumber = person.phoneNumber.trim()
+  if (phoneNumber) {
+    const phone = settings['PhoneConfig'] as Record<string, unknown> | undefined
+    if (phone) settings['PhoneConfig'] = { ...phone, PhoneType: 'DESK_PHONE', DeskPhoneNumber: phoneNumber }
+    else
+      settings['PhoneNumberConfigs'] = [
+        { Channel: 'VOICE', PhoneType: 'DESK_PHONE', PhoneNumber: phoneNumber }
+      ]
+  }
+  const tags = { ...template.tags, ...person.tags }
+  if (Object.keys(tags).length) settings['Tags'] = tags
+  const identity: Record<string, string> = {}
+  const put = (key: string, value: string): void => {
+    if (value.trim()) identity[key] = value.trim()
+  }
+  put('FirstName', person.firstName)
+  put('LastName', person.lastName)
+  put('Email', person.email)
+  put('SecondaryEmail', person.secondaryEmail)
+  put('Mobile', person.mobile)
+  return {
+    InstanceId: instanceId,
+    Username: person.username.trim(),
+    ...(person.password ? { Password: person.password } : {}),
+    ...(Object.keys(identity).length ? { IdentityInfo: identity } : {}),
+    ...(person.directoryUserId.trim() ? { DirectoryUserId: person.directoryUserId.trim() } : {}),
+    ...settings
+  }
+}
+
+type Check = (request: CreateUserRequest, identity: IdentityType) => string | undefined
+interface Rule {
+  field: string
+  /** Identity types the rule applies to; all when omitted. */
+  only?: IdentityType[]
+  check: Check
+}
+
+const info = (r: CreateUserRequest, key: string): string | undefined =>
+  (r['IdentityInfo'] as Record<string, string> | undefined)?.[key]
+const phoneNumbers = (r: CreateUserRequest): Array<[string, string | undefined]> => [
+  [
+    'PhoneConfig.DeskPhoneNumber',
+    (r['PhoneConfig'] as Record<string, string> | undefined)?.['DeskPhoneNumber']
+  ],
+  ...((r['PhoneNumberConfigs'] as Array<Record<string, string>> | undefined) ?? []).map(
+    (c): [string, string | undefined] => ['PhoneNumberConfigs.PhoneNumber', c['PhoneNumber']]
+  )
+]
+
+/**
+ * Every rule checked before anything is sent (connect-api.md): when AWS changes one, change it here.
+ * Each returns the message that says how to fix the field, or undefined.
+ */
+const createUserRules: readonly Rule[] = [
+  {
+    field: 'Username',
+    check: (r) =>
+      r.Username
+        ? undefined
+        : 'Enter a username (or give the template a username pattern and type the names).'
+  },
+  {
+    field: 'Username',
+    check: (r, t) => {
+      const max = connectRules.username.maxByIdentityType[t]
+      return r.Username.length > max
+        ? `A username is at most ${max} characters for ${t} instances; "${r.Username}" has ${r.Username.length}.`
+        : undefined
+    }
+  },
+  {
+    field: 'Username',
+    only: ['SAML'],
+    check: (r) => {
+      const { samlCharset, samlEmailForm } = connectRules.username
+      if (!r.Username) return undefined
+      if (!samlCharset.test(r.Username)) return 'A SAML username uses only letters, digits and _ - . @.'
+      return r.Username.includes('@') && !samlEmailForm.test(r.Username)
+        ? 'In a SAML username, @ is allowed only in e-mail form (name@example.com).'
+        : undefined
+    }
+  },
+  {
+    field: 'Username',
+    only: ['CONNECT_MANAGED', 'EXISTING_DIRECTORY'],
+    check: (r) => (/\s/.test(r.Username) ? 'A username cannot contain spaces.' : undefined)
+  },
+  {
+    field: 'Password',
+    only: ['CONNECT_MANAGED'],
+    check: (r) =>
+      r['Password'] ? undefined : 'Enter a password or generate one: Connect-managed users need one.'
+  },
+  {
+    field: 'Password',
+    only: ['CONNECT_MANAGED'],
+    check: (r) => {
+      const password = r['Password'] as string | undefined
+      return password && !connectRules.password.test(password)
+        ? 'A password is 8–64 characters with a lowercase letter, an uppercase letter and a digit, and no spaces.'
+        : undefined
+    }
+  },
+  {
+    field: 'Password',
+    only: ['SAML', 'EXISTING_DIRECTORY'],
+    check: (r, t) =>
+      r['Password']
+        ? `Remove the password: ${t} instances sign users in through the identity provider.`
+        : undefined
+  },
+  {
+    field: 'DirectoryUserId',
+    only: ['SAML'],
+    check: (r) =>
+      r['DirectoryUserId'] ? 'Remove the directory user ID: it is not allowed on SAML instances.' : undefined
+  },
+  {
+    field: 'DirectoryUserId',
+    only: ['CONNECT_MANAGED'],
+    check: (r) =>
+      r['DirectoryUserId']
+        ? 'Remove the directory user ID: it is only for instances using an existing directory.'
+        : undefined
+  },
+  {
+    field: 'IdentityInfo.FirstName',
+    only: ['CONNECT_MANAGED', 'SAML'],
+    check: (r) => (info(r, 'FirstName') ? undefined : 'Enter the first name.')
+  },
+  {
+    field: 'IdentityInfo.LastName',
+    only: ['CONNECT_MANAGED', 'SAML'],
+    check: (r) => (info(r, 'LastName') ? undefined : 'Enter the last name.')
+  },
+  {
+    field: 'IdentityInfo.Email',
+    only: ['CONNECT_MANAGED'],
+    check: (r) =>
+      info(r, 'Email') ? undefined : 'Enter the e-mail address (or give the template an e-mail domain).'
+  },
+  {
+    field: 'IdentityInfo.FirstName',
+    check: (r) => {
+      const v = info(r, 'FirstName')
+      if (v === undefined) return undefined
+      if (v.length > connectRules.firstNameMax)
+        return `A first name is at most ${connectRules.firstNameMax} characters.`
+      return isNfc(v)
+        ? undefined
+        : 'The first name has decomposed accents: retype it (Unicode NFC is required).'
+    }
+  },
+  {
+    field: 'IdentityInfo.LastName',
+    check: (r) => {
+      const v = info(r, 'LastName')
+      if (v === undefined) return undefined
+      if (v.length > connectRules.lastNameMax)
+        return `A last name is at most ${connectRules.lastNameMax} characters.`
+      return isNfc(v)
+        ? undefined
+        : 'The last name has decomposed accents: retype it (Unicode NFC is required).'
+    }
+  },
+  ...(['Email', 'SecondaryEmail'] as const).map((key) => ({
+    field: `IdentityInfo.${key}`,
+    check: (r: CreateUserRequest) => {
+      const v = info(r, key)
+      return v && !connectRules.email.test(v)
+        ? `"${v}" is not an e-mail address (name@example.com).`
+        : undefined
+    }
+  })),
+  {
+    field: 'IdentityInfo.Mobile',
+    check: (r) => {
+      const v = info(r, 'Mobile')
+      return v && !connectRules.e164.test(v)
+        ? `"${v}" is not in E.164 form: + then country code and number, no spaces (+447700900123).`
+        : undefined
+    }
+  },
+  {
+    field: 'PhoneNumber',
+    check: (r) => {
+      const bad = phoneNumbers(r).find(([, v]) => v !== undefined && !connectRules.e164.test(v))
+      return bad
+        ? `"${bad[1]}" is not in E.164 form: + then country code and number, no spaces (+442079460000).`
+        : undefined
+    }
+  },
+  {
+    field: 'SecurityProfileIds',
+    check: (r) => {
+      const n = (r['SecurityProfileIds'] as unknown[] | undefined)?.length ?? 0
+      return n < 1 || n > 10 ? `A user has 1 to 10 security profiles; this request has ${n}.` : undefined
+    }
+  },
+  {
+    field: 'Tags',
+    check: (r) => {
+      const tags = Object.entries((r['Tags'] as Record<string, string> | undefined) ?? {})
+      if (tags.length > connectRules.tags.max)
+        return `A user has at most ${connectRules.tags.max} tags; this request has ${tags.length}.`
+      const bad = tags.find(
+        ([k, v]) =>
+          !k ||
+          k.length > connectRules.tags.keyMax ||
+          !connectRules.tags.key.test(k) ||
+          v.length > connectRules.tags.valueMax
+      )
+      return bad
+        ? `Tag "${bad[0]}" is not valid: keys are 1–128 letters, digits, spaces or _ . : / = + - @, not starting with aws:; values at most 256 characters.`
+        : undefined
+    }
+  },
+  {
+    field: 'PhoneConfig',
+    check: (r) => {
+      const phone = r['PhoneConfig'] as Record<string, unknown> | undefined
+      const pair = connectRules.exclusivePairs.find(
+        ([single, list]) => phone?.[single] !== undefined && r[list] !== undefined
+      )
+      return pair
+        ? `PhoneConfig.${pair[0]} and ${pair[1]} cannot be sent together: use one form in the template.`
+        : undefined
+    }
+  }
+]
+
+/** Every problem of the request for an instance of `identity`, in rule order (one per field). */
+export function validateCreateUser(request: CreateUserRequest, identity: IdentityType): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  for (const rule of createUserRules) {
+    if (rule.only && !rule.only.includes(identity)) continue
+    if (problems.some((p) => p.field === rule.field)) continue
+    const message = rule.check(request, identity)
+    if (message) problems.push({ field: rule.field, message })
+  }
+  return problems
+}
+
+/** The request with the password replaced by a marker: safe to show, copy and log. */
+export function maskRequest(request: CreateUserRequest): CreateUserRequest {
+  return request['Password'] === undefined ? request : { ...request, Password: passwordMarker }
+}
+
+/** The equivalent AWS CLI command (password masked), for a POSIX shell. */
+export function awsCliCommand(request: CreateUserRequest, profile: string, region: string): string {
+  const { InstanceId, ...rest } = maskRequest(request)
+  const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
+  return `aws connect create-user --profile ${quote(profile)} --region ${region} --instance-id ${InstanceId} --cli-input-json ${quote(JSON.stringify(rest))}`
+}
+
+/** A random password that meets the policy: 16 characters with lower, upper, digit and symbol. */
+export function generatePassword(
+  random: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array = (b) => crypto.getRandomValues(b)
+): string {
+  const sets = ['abcdefghijkmnopqrstuvwxyz', 'ABCDEFGHJKLMNPQRSTUVWXYZ', '23456789', '!#%+-=?@^_']
+  const all = sets.join('')
+  // Rejection sampling: bytes past the last whole multiple of the alphabet would bias the choice.
+  const limit = 256 - (256 % all.length)
+  for (;;) {
+    const chars = [...random(new Uint8Array(64))]
+      .filter((b) => b < limit)
+      .slice(0, 16)
+      .map((b) => all[b % all.length] ?? '')
+    const password = chars.join('')
+    if (
+      chars.length === 16 &&
+      sets.every((set) => chars.some((c) => set.includes(c))) &&
+      connectRules.password.test(password)
+    )
+      return password
+  }
+}
