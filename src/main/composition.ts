@@ -75,7 +75,8 @@ export function createServices(host: Host): Services {
     profiles,
     sandbox,
     () => settings.network(),
-    host.mfaPrompter ?? mfa.prompt
+    host.mfaPrompter ?? mfa.prompt,
+    host.retry
   )
   const folder = host.userDataPath
   const templates = new TemplateService(

@@ -11,6 +11,8 @@ export type FaultKind =
   | 'drop'
   /** The request is processed (a user is created), then the connection is reset before the answer. */
   | 'commit-then-drop'
+  /** 429 ThrottlingException, as if the account's token bucket were empty (scripted only). */
+  | 'throttle'
 
 export interface FaultConfig {
   /** Fraction (0–1) of requests answered 500. */

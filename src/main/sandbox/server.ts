@@ -215,6 +215,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const latency = faults.config.latencyMs ?? 0
       if (latency > 0) await sleep(latency)
       const fault = faults.pick(operation, route.operation.mutates)
+      if (fault === 'throttle') throw new ServiceError(429, 'ThrottlingException', 'Rate exceeded')
       if (fault === 'drop') {
         stats.record(operation, 0)
         res.socket?.destroy()
