@@ -16,6 +16,8 @@ export interface AppUnderTest {
   services: Services
   handlers: Handlers
   userDataPath: string
+  /** Everything written to the (fake) system clipboard, in order. */
+  clipboard: string[]
   /** What the fake file dialogs answer (a path, or undefined for Cancel). */
   dialogAnswers: { save?: string; open?: string }
   /** Where the services' events go (the bridge sets this to the open page). */
@@ -28,12 +30,14 @@ export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest
   const { settings } = openSettingsStore(userDataPath)
   let listener: Parameters<AppUnderTest['onEvent']>[0] | undefined
   const dialogAnswers: AppUnderTest['dialogAnswers'] = {}
+  const clipboard: string[] = []
   const services = createServices({
     name: 'Connect Provisioner',
     version: '0.1.0',
     userDataPath,
     settings,
     openStore: openElectronDocumentStore,
+    clipboard: { write: (text) => void clipboard.push(text), read: () => clipboard.at(-1) ?? '' },
     dialogs: {
       saveFile: (name: string) => Promise.resolve(dialogAnswers.save ?? join(userDataPath, name)),
       openFile: () => Promise.resolve(dialogAnswers.open)
@@ -47,6 +51,7 @@ export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest
     handlers: createHandlers(services),
     userDataPath,
     dialogAnswers,
+    clipboard,
     onEvent: (next) => {
       listener = next
     },

@@ -94,6 +94,8 @@ export async function openApp(
     colorScheme: options.colorScheme ?? 'light'
   })
   const page = await context.newPage()
+  // Fail a step with its locator well before the test's own timeout, instead of waiting forever.
+  page.setDefaultTimeout(10_000)
   const traffic: Crossing[] = []
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))

@@ -19,6 +19,7 @@ function installApi(result: Awaited<ReturnType<WindowApi['invoke']>>): void {
     'settings:get': { ok: true, value: { network: {}, accountLabels: {}, recentContexts: [] } },
     'templates:list': { ok: true, value: { templates: [], notices: [] } },
     'lookups:list': { ok: true, value: [] },
+    'activity:list': { ok: true, value: [] },
     'accounts:list-profiles': {
       ok: true,
       value: {

@@ -102,6 +102,7 @@ export class ConnectGateway {
     { version: string; identity: Promise<AwsCredentialIdentity> }
   >()
   private readonly clients = new Map<string, ClientSet>()
+  private readonly memo = new Map<string, { until: number; value: Promise<unknown> }>()
 
   constructor(
     private readonly profiles: ProfileService,
@@ -126,9 +127,13 @@ export class ConnectGateway {
     return region
   }
 
-  /** STS GetCallerIdentity: which account and principal the profile's credentials belong to. */
+  /** STS GetCallerIdentity: which account and principal the profile's credentials belong to (cached 5 minutes). */
   async whoami(context: ProfileRegion): Promise<CallerIdentity> {
     const target = { profile: context.profile, region: this.region(context) }
+    return this.remembered(`whoami|${target.profile}|${target.region}`, () => this.callerIdentity(target))
+  }
+
+  private async callerIdentity(target: Target): Promise<CallerIdentity> {
     const { sts } = await this.clientsFor(target)
     const identity = await this.call(target, () => sts.send(new GetCallerIdentityCommand({})))
     return {
@@ -152,8 +157,14 @@ export class ConnectGateway {
     })
   }
 
-  /** DescribeInstance for the instance the admin selected. */
+  /** DescribeInstance for the instance the admin selected (cached 5 minutes: its identity type does not change). */
   async describeInstance(context: InstanceContext): Promise<InstanceSummary> {
+    return this.remembered(`instance|${context.profile}|${context.region}|${context.instanceId}`, () =>
+      this.instance(context)
+    )
+  }
+
+  private async instance(context: InstanceContext): Promise<InstanceSummary> {
     const target = { profile: context.profile, region: context.region }
     const { connect } = await this.clientsFor(target)
     const result = await this.call(target, () =>
@@ -330,6 +341,19 @@ export class ConnectGateway {
     )
     if (!result.User) throw new AppError('NOT_FOUND', `User ${userId} was not found.`)
     return result.User
+  }
+
+  /**
+   * Answers that do not change while the admin works (who a profile is, an instance's identity type) are
+   * kept for five minutes: every call counts against the account's 2 requests/second.
+   */
+  private remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.memo.get(key)
+    if (hit && hit.until > Date.now()) return hit.value as Promise<T>
+    const value = load()
+    this.memo.set(key, { until: Date.now() + 5 * 60_000, value })
+    value.catch(() => this.memo.delete(key))
+    return value
   }
 
   private isSandbox(profile: string): boolean {
