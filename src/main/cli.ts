@@ -7,6 +7,7 @@ import { version } from '../../package.json'
 import { exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
 import { closeServices } from './cli/cli-host'
+import { createCommand } from './cli/create-command'
 import { sandboxCommand } from './cli/sandbox-command'
 import { templateCommands } from './cli/template-commands'
 
@@ -23,6 +24,7 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .exitOverride()
   for (const command of accountCommands(out)) program.addCommand(command)
   program.addCommand(templateCommands(out))
+  program.addCommand(createCommand(out))
   program.addCommand(sandboxCommand(out))
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())

@@ -1,7 +1,7 @@
 /** The built `connect-provisioner` binary, as a user runs it: exit codes, help, and the sandbox command. */
 import { CreateUserCommand, DescribeUserCommand } from '@aws-sdk/client-connect'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -91,7 +91,7 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
     ]) {
       expect(sandbox.stdout).toContain(flag)
     }
-    for (const command of ['profiles', 'whoami', 'instances', 'templates']) {
+    for (const command of ['profiles', 'whoami', 'instances', 'templates', 'create']) {
       const help = await cli(command, '--help')
       expect(help.code, command).toBe(0)
       expect(help.stdout).toContain(`Usage: connect-provisioner ${command}`)
@@ -243,6 +243,114 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
     expect(
       (await tpl(['resolve', 'Tier 1 London', '--profile', 'sandbox:bravo', '--instance', 'nope'])).stderr
     ).toMatch(/No instance "nope"/)
+  })
+
+  it('creates a user: dry run, create, duplicate refused, password from the environment, never logged', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cp-cli-create-'))
+    const create = (args: string[], env: Record<string, string> = {}, input = ''): ReturnType<typeof run> =>
+      run(
+        process.execPath,
+        [
+          bin,
+          'create',
+          '--profile',
+          'sandbox:alpha',
+          '--instance',
+          'alpha-contact-center',
+          '--routing-profile',
+          'Sales Inbound',
+          '--security-profile',
+          'Agent',
+          '--first-name',
+          'Cli',
+          '--last-name',
+          'User',
+          ...args
+        ],
+        { ...process.env, CONNECT_PROVISIONER_HOME: home, ...env },
+        input
+      )
+    const secret = 'EnvPassw0rdSecret'
+    const dry = await create(
+      [
+        '--username',
+        'cli.user',
+        '--email',
+        'cli.user@alpha.example.com',
+        '--password-env',
+        'NEW_PASSWORD',
+        '--dry-run',
+        '--json'
+      ],
+      { NEW_PASSWORD: secret }
+    )
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      valid: true,
+      request: { Username: 'cli.user', Password: '«redacted»' }
+    })
+    const weak = await create(
+      [
+        '--username',
+        'cli.weak',
+        '--email',
+        'w@alpha.example.com',
+        '--password-env',
+        'NEW_PASSWORD',
+        '--dry-run'
+      ],
+      { NEW_PASSWORD: 'weak' }
+    )
+    expect(weak.code).toBe(1)
+    expect(weak.stdout).toMatch(/Password: A password is 8–64 characters/)
+    const created = await create(
+      [
+        '--username',
+        'cli.user',
+        '--email',
+        'cli.user@alpha.example.com',
+        '--password-stdin',
+        '--tag',
+        'team=cli',
+        '--json'
+      ],
+      {},
+      `${secret}\n`
+    )
+    expect(created.code, created.stderr).toBe(0)
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      username: 'cli.user',
+      accountId: '111122223333',
+      attempts: 1
+    })
+    const again = await create(
+      ['--username', 'cli.user', '--email', 'cli.user@alpha.example.com', '--password-stdin'],
+      {},
+      `${secret}\n`
+    )
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/already exists in alpha-contact-center; nothing was sent/)
+    const generated = await create([
+      '--username',
+      'cli.gen',
+      '--email',
+      'g@alpha.example.com',
+      '--generate-password'
+    ])
+    expect(generated.stdout).toMatch(/^Created cli\.gen in alpha-contact-center \(111122223333, us-east-1\)/)
+    const shown = /Password (\S+)/.exec(generated.stdout)?.[1] ?? ''
+    expect(shown).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)\S{16}$/)
+    expect((await create(['--username', 'x', '--password-stdin', '--generate-password'])).code).toBe(2)
+    expect((await create(['--username', 'x', '--tag', 'novalue'])).code).toBe(2)
+    const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8')
+    expect(audit).not.toContain(secret)
+    expect(audit).not.toContain(shown)
+    expect(
+      audit
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { outcome: string }).outcome)
+    ).toEqual(['started', 'created', 'refused', 'started', 'created'])
   })
 
   it('fails with exit 1 and names the problem for a bad seed file', async () => {

@@ -48,7 +48,7 @@ interface ClientSet {
   sts: STSClient
 }
 
-/** How CreateUser retries throttling and server errors (exponential backoff with full jitter). */
+/** How CreateUser retries throttling and server errors (exponential backoff with jitter). */
 export interface RetryPolicy {
   attempts: number
   baseDelayMs: number
@@ -109,7 +109,7 @@ export class ConnectGateway {
     private readonly sandbox: SandboxHost,
     private readonly network: () => NetworkSettings,
     private readonly mfa: MfaPrompter,
-    private readonly retry: RetryPolicy = { attempts: 5, baseDelayMs: 400, maxDelayMs: 8000 }
+    private readonly retry: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 8000 }
   ) {}
 
   /** The Region for a call: the one given, else the profile's, else AWS_REGION; or a clear error. */
@@ -324,8 +324,9 @@ export class ConnectGateway {
           break
         }
         if (attempt < this.retry.attempts) {
+          // Exponential backoff with "equal jitter": at least half the ceiling, so a bucket refills.
           const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling))
+          await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2))
         }
       }
     }

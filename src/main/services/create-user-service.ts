@@ -12,15 +12,16 @@ import {
 } from '../../shared/create-user'
 import { AppError } from '../../shared/result'
 import { resolveTemplate } from '../../shared/template-resolve'
+import { templateSchema, type Template, type TemplateInput } from '../../shared/templates'
 import type { AuditLog } from './audit-log'
 import type { ConnectGateway } from './connect-gateway'
 import type { LookupService } from './lookup-service'
 import type { TemplateService } from './template-service'
 
-/** One person to create from one template in one instance. */
+/** One person to create from a template (saved, by name, or given whole) in one instance. */
 export interface CreateUserInput {
   context: InstanceContext
-  template: string
+  template: string | TemplateInput
   person: PersonInput
 }
 
@@ -101,6 +102,17 @@ export class CreateUserService {
     }
   }
 
+  private inline(input: TemplateInput): Template {
+    const parsed = templateSchema.safeParse(input)
+    if (!parsed.success) {
+      throw new AppError(
+        'INVALID_REQUEST',
+        `The settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+      )
+    }
+    return parsed.data
+  }
+
   private async prepare(
     input: CreateUserInput
   ): Promise<{ preview: CreateUserPreview; request?: CreateUserRequest }> {
@@ -109,7 +121,8 @@ export class CreateUserService {
       this.gateway.whoami(context),
       this.gateway.describeInstance(context)
     ])
-    const template = this.templates.get(input.template)
+    const template =
+      typeof input.template === 'string' ? this.templates.get(input.template) : this.inline(input.template)
     const person = withDerivedFields(personSchema.parse(input.person), template)
     const lookups = await this.lookups.forInstance(context)
     const effective = person.hierarchyGroup.trim()
