@@ -342,6 +342,32 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
     expect(shown).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)\S{16}$/)
     expect((await create(['--username', 'x', '--password-stdin', '--generate-password'])).code).toBe(2)
     expect((await create(['--username', 'x', '--tag', 'novalue'])).code).toBe(2)
+    const saml = await run(
+      process.execPath,
+      [
+        bin,
+        'create',
+        '--profile',
+        'sandbox:bravo',
+        '--instance',
+        'bravo-retail',
+        '--routing-profile',
+        'Store Support',
+        '--security-profile',
+        'Agent',
+        '--username',
+        'cli.saml@bravo.example.com',
+        '--first-name',
+        'Saml',
+        '--last-name',
+        'User'
+      ],
+      { ...process.env, CONNECT_PROVISIONER_HOME: home }
+    )
+    expect(saml.code, saml.stderr).toBe(0)
+    expect(saml.stdout).toMatch(
+      /^Created cli\.saml@bravo\.example\.com in bravo-retail \(444455556666, eu-west-2\)/
+    )
     const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8')
     expect(audit).not.toContain(secret)
     expect(audit).not.toContain(shown)
@@ -350,7 +376,7 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
         .split('\n')
         .filter(Boolean)
         .map((l) => (JSON.parse(l) as { outcome: string }).outcome)
-    ).toEqual(['started', 'created', 'refused', 'started', 'created'])
+    ).toEqual(['started', 'created', 'refused', 'started', 'created', 'started', 'created'])
   })
 
   it('fails with exit 1 and names the problem for a bad seed file', async () => {
