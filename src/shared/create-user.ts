@@ -204,30 +204,22 @@ const createUserRules: readonly Rule[] = [
     check: (r) =>
       info(r, 'Email') ? undefined : 'Enter the e-mail address (or give the template an e-mail domain).'
   },
-  {
-    field: 'IdentityInfo.FirstName',
-    check: (r) => {
-      const v = info(r, 'FirstName')
+  ...(
+    [
+      ['FirstName', 'first name', connectRules.firstNameMax],
+      ['LastName', 'last name', connectRules.lastNameMax]
+    ] as const
+  ).map(([key, words, max]) => ({
+    field: `IdentityInfo.${key}`,
+    check: (r: CreateUserRequest) => {
+      const v = info(r, key)
       if (v === undefined) return undefined
-      if (v.length > connectRules.firstNameMax)
-        return `A first name is at most ${connectRules.firstNameMax} characters.`
+      if (v.length > max) return `A ${words} is at most ${max} characters.`
       return isNfc(v)
         ? undefined
-        : 'The first name has decomposed accents: retype it (Unicode NFC is required).'
+        : `The ${words} has decomposed accents: retype it (Unicode NFC is required).`
     }
-  },
-  {
-    field: 'IdentityInfo.LastName',
-    check: (r) => {
-      const v = info(r, 'LastName')
-      if (v === undefined) return undefined
-      if (v.length > connectRules.lastNameMax)
-        return `A last name is at most ${connectRules.lastNameMax} characters.`
-      return isNfc(v)
-        ? undefined
-        : 'The last name has decomposed accents: retype it (Unicode NFC is required).'
-    }
-  },
+  })),
   ...(['Email', 'SecondaryEmail'] as const).map((key) => ({
     field: `IdentityInfo.${key}`,
     check: (r: CreateUserRequest) => {

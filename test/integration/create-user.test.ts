@@ -4,18 +4,15 @@
  * throttling and 5xx retried, the quota not retried, lost answers resolved without creating twice, and an
  * audit log that never holds a password.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { openConfDocumentStore } from '../../src/main/cli/conf-store'
-import { createServices, type Services } from '../../src/main/composition'
+import type { Services } from '../../src/main/composition'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
-import type { AppSettings, SettingsPort } from '../../src/main/services/settings-service'
 import type { InstanceContext } from '../../src/shared/accounts'
 import type { PersonInput } from '../../src/shared/create-user'
 import type { AppError } from '../../src/shared/result'
-import { demo } from './sandbox-helpers'
+import { demo, servicesWithDemoProfiles } from './sandbox-helpers'
 
 let sandbox: Sandbox
 let services: Services
@@ -26,32 +23,7 @@ const password = 'Sup3rSecretPassw0rd'
 
 beforeAll(async () => {
   sandbox = await startSandbox({ throttle: { rate: 0, burst: 1 } })
-  const dir = mkdtempSync(join(tmpdir(), 'cp-create-'))
-  const keys = (a: typeof demo.alpha | typeof demo.bravo): string =>
-    `aws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`
-  writeFileSync(
-    join(dir, 'config'),
-    `[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demo.alpha)}\n[profile bravo]\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\n${keys(demo.bravo)}`
-  )
-  writeFileSync(join(dir, 'credentials'), '')
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true'
-  })
-  const data: AppSettings = {}
-  const settings: SettingsPort = { get: (key) => data[key], set: (key, value) => void (data[key] = value) }
-  folder = join(dir, 'data')
-  services = createServices({
-    name: 't',
-    version: '0',
-    userDataPath: folder,
-    settings,
-    openStore: openConfDocumentStore,
-    notices: [],
-    emit: () => {},
-    retry: { attempts: 4, baseDelayMs: 0, maxDelayMs: 0 }
-  })
+  ;({ services, folder } = servicesWithDemoProfiles(sandbox, { attempts: 4, baseDelayMs: 0, maxDelayMs: 0 }))
   services.templates.save({
     name: 'Tier 1',
     routingProfile: 'Support Tier 1',

@@ -2,6 +2,13 @@
 import { ConnectClient, type CreateUserCommandInput } from '@aws-sdk/client-connect'
 import { STSClient } from '@aws-sdk/client-sts'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openConfDocumentStore } from '../../src/main/cli/conf-store'
+import { createServices, type Services } from '../../src/main/composition'
+import type { RetryPolicy } from '../../src/main/services/connect-gateway'
+import type { AppSettings, SettingsPort } from '../../src/main/services/settings-service'
 import { demoAccounts, demoSeed } from '../../src/main/sandbox/demo-seed'
 import type { Sandbox } from '../../src/main/sandbox/server'
 
@@ -98,4 +105,42 @@ export async function rejection(
     return error as Error & { name: string }
   }
   throw new Error('expected the call to fail, and it succeeded')
+}
+
+/**
+ * The app's services as the CLI builds them, with AWS profiles `alpha` and `bravo` whose endpoint_url is
+ * the Sandbox, and a fresh data folder. Points this process's AWS env at the generated files.
+ */
+export function servicesWithDemoProfiles(
+  sandbox: Sandbox,
+  retry?: RetryPolicy
+): { services: Services; folder: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-services-'))
+  const keys = (a: DemoAccount): string =>
+    `aws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`
+  writeFileSync(
+    join(dir, 'config'),
+    `[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demoAccounts.alpha)}\n` +
+      `[profile bravo]\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\n${keys(demoAccounts.bravo)}`
+  )
+  writeFileSync(join(dir, 'credentials'), '')
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true'
+  })
+  const data: AppSettings = {}
+  const settings: SettingsPort = { get: (key) => data[key], set: (key, value) => void (data[key] = value) }
+  const folder = join(dir, 'data')
+  const services = createServices({
+    name: 'test',
+    version: '0',
+    userDataPath: folder,
+    settings,
+    openStore: openConfDocumentStore,
+    notices: [],
+    emit: () => {},
+    ...(retry ? { retry } : {})
+  })
+  return { services, folder }
 }

@@ -2,16 +2,12 @@
  * Templates against the Sandbox over real HTTP: lookups with full pagination, resolve in two accounts,
  * drift after a profile is renamed or deleted, ambiguous hierarchy names, and "new agent like X".
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
-import type { AppSettings, SettingsPort } from '../../src/main/services/settings-service'
 import type { TemplateInput } from '../../src/shared/templates'
-import { demo } from './sandbox-helpers'
+import { demo, servicesWithDemoProfiles } from './sandbox-helpers'
 
 let sandbox: Sandbox
 let services: Services
@@ -20,30 +16,7 @@ const bravo = { profile: 'bravo', region: 'eu-west-2', instanceId: demo.bravo.in
 
 beforeAll(async () => {
   sandbox = await startSandbox({ throttle: { rate: 0, burst: 1 } })
-  const dir = mkdtempSync(join(tmpdir(), 'cp-templates-aws-'))
-  const keys = (a: typeof demo.alpha | typeof demo.bravo): string =>
-    `aws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`
-  writeFileSync(
-    join(dir, 'config'),
-    `[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demo.alpha)}\n[profile bravo]\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\n${keys(demo.bravo)}`
-  )
-  writeFileSync(join(dir, 'credentials'), '')
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true'
-  })
-  const data: AppSettings = {}
-  const settings: SettingsPort = { get: (key) => data[key], set: (key, value) => void (data[key] = value) }
-  services = createServices({
-    name: 't',
-    version: '0',
-    userDataPath: join(dir, 'data'),
-    settings,
-    openStore: openConfDocumentStore,
-    notices: [],
-    emit: () => {}
-  })
+  ;({ services } = servicesWithDemoProfiles(sandbox))
 })
 afterAll(() => sandbox?.close())
 
