@@ -48,98 +48,74 @@ const fieldNames: Record<ResolveField, string> = {
   hierarchyGroup: 'Hierarchy group'
 }
 
+type Lookup = { id?: string; problem?: ResolveProblem }
+
+/**
+ * The one way a name resolves: a single exact match gives its ID; several exact matches are ambiguous;
+ * otherwise a loose match (case, spacing) is a near miss with its suggestion; else the name is missing.
+ */
+function settle(
+  field: ResolveField,
+  name: string,
+  where: string,
+  exact: Array<{ id: string; shown: string }>,
+  near: string[],
+  ambiguity: (shown: string[]) => string
+): Lookup {
+  const label = `${fieldNames[field]} "${name}"`
+  if (exact.length === 1) return { id: exact[0]?.id }
+  if (exact.length > 1) {
+    const shown = exact.map((e) => e.shown)
+    return {
+      problem: { field, name, kind: 'ambiguous', suggestions: shown, message: `${label} ${ambiguity(shown)}` }
+    }
+  }
+  if (near.length) {
+    const message = `${label} is not in ${where}; did you mean "${near[0]}"? Names must match exactly.`
+    return { problem: { field, name, kind: 'near-miss', suggestions: near, message } }
+  }
+  return {
+    problem: {
+      field,
+      name,
+      kind: 'missing',
+      suggestions: [],
+      message: `${label} does not exist in ${where}.`
+    }
+  }
+}
+
 function byName(
   field: ResolveField,
   name: string,
   items: Array<{ id: string; name: string }>,
   where: string
-): { id?: string; problem?: ResolveProblem } {
-  const exact = items.filter((i) => i.name === name)
-  if (exact.length === 1) return { id: exact[0]?.id }
-  if (exact.length > 1) {
-    return {
-      problem: {
-        field,
-        name,
-        kind: 'ambiguous',
-        suggestions: [],
-        message: `${fieldNames[field]} "${name}" names ${exact.length} profiles in ${where}.`
-      }
-    }
-  }
+): Lookup {
+  const exact = items.filter((i) => i.name === name).map((i) => ({ id: i.id, shown: i.name }))
   const near = items.filter((i) => loose(i.name) === loose(name)).map((i) => i.name)
-  if (near.length) {
-    return {
-      problem: {
-        field,
-        name,
-        kind: 'near-miss',
-        suggestions: near,
-        message: `${fieldNames[field]} "${name}" is not in ${where}; did you mean "${near[0]}"? Names must match exactly.`
-      }
-    }
-  }
-  return {
-    problem: {
-      field,
-      name,
-      kind: 'missing',
-      suggestions: [],
-      message: `${fieldNames[field]} "${name}" does not exist in ${where}.`
-    }
-  }
+  return settle(field, name, where, exact, near, (shown) => `names ${shown.length} profiles in ${where}.`)
 }
 
-function hierarchy(
-  name: string,
-  lookups: InstanceLookups,
-  where: string
-): { id?: string; problem?: ResolveProblem } {
+function hierarchy(name: string, lookups: InstanceLookups, where: string): Lookup {
   const wanted = name.split('/').map((s) => s.trim())
   const joined = wanted.join('/')
-  const field: ResolveField = 'hierarchyGroup'
-  const matches = lookups.hierarchyGroups.filter((g) =>
-    wanted.length === 1 ? g.name === joined : g.path.join('/') === joined
-  )
-  if (matches.length === 1) return { id: matches[0]?.id }
-  if (matches.length > 1) {
-    const paths = matches.map((g) => g.path.join('/'))
-    return {
-      problem: {
-        field,
-        name,
-        kind: 'ambiguous',
-        suggestions: paths,
-        message: `Hierarchy group "${name}" is ambiguous in ${where}: write the full path, one of ${paths.map((p) => `"${p}"`).join(', ')}.`
-      }
-    }
-  }
+  const pathOf = (g: { path: string[] }): string => g.path.join('/')
+  const bare = wanted.length === 1
+  const exact = lookups.hierarchyGroups
+    .filter((g) => (bare ? g.name === joined : pathOf(g) === joined))
+    .map((g) => ({ id: g.id, shown: pathOf(g) }))
   const near = lookups.hierarchyGroups
-    .filter(
-      (g) =>
-        loose(g.path.join('/')) === loose(joined) || (wanted.length === 1 && loose(g.name) === loose(joined))
-    )
-    .map((g) => g.path.join('/'))
-  if (near.length) {
-    return {
-      problem: {
-        field,
-        name,
-        kind: 'near-miss',
-        suggestions: near,
-        message: `Hierarchy group "${name}" is not in ${where}; did you mean "${near[0]}"? Names must match exactly.`
-      }
-    }
-  }
-  return {
-    problem: {
-      field,
-      name,
-      kind: 'missing',
-      suggestions: [],
-      message: `Hierarchy group "${name}" does not exist in ${where}.`
-    }
-  }
+    .filter((g) => loose(pathOf(g)) === loose(joined) || (bare && loose(g.name) === loose(joined)))
+    .map(pathOf)
+  return settle(
+    'hierarchyGroup',
+    name,
+    where,
+    exact,
+    near,
+    (shown) =>
+      `is ambiguous in ${where}: write the full path, one of ${shown.map((p) => `"${p}"`).join(', ')}.`
+  )
 }
 
 /** Resolves every name of `template` against one instance's lookups. */
