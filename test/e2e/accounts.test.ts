@@ -6,43 +6,33 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoAccounts, demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
-import { appUnderTest, type AppUnderTest } from './app-under-test'
-import { launchChromium, openApp, screenshot, serveRenderer, type AppPage } from './harness'
+import { screenshot, useE2e, type AppPage } from './harness'
 
-let browser: Browser
-let server: Awaited<ReturnType<typeof serveRenderer>>
-let remote: Sandbox
-let backend: AppUnderTest
+let remote: Sandbox | undefined
 
-beforeAll(async () => {
-  remote = await startSandbox({ throttle: { rate: 0, burst: 1 } })
-  const dir = mkdtempSync(join(tmpdir(), 'cp-e2e-aws-'))
-  const { alpha } = demoAccounts
-  writeFileSync(
-    join(dir, 'config'),
-    `[profile hub]\nregion = us-east-1\nendpoint_url = ${remote.url}\naws_access_key_id = ${alpha.accessKeyId}\naws_secret_access_key = ${alpha.secretAccessKey}\n\n` +
-      `[profile bravo-admin]\nrole_arn = ${demoRoles.bravoAdmin}\nsource_profile = hub\nmfa_serial = ${demoMfa.serialNumber}\nregion = eu-west-2\nendpoint_url = ${remote.url}\n\n` +
-      `[profile broken]\nrole_arn = arn:aws:iam::111122223333:role/X\nsource_profile = missing\n`
-  )
-  writeFileSync(join(dir, 'credentials'), '')
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true'
-  })
-  backend = appUnderTest()
-  server = await serveRenderer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await backend?.close()
-  await remote?.close()
-  await browser?.close()
-  await server?.close()
+const e2e = useE2e({
+  before: async () => {
+    const sandbox = await startSandbox({ throttle: { rate: 0, burst: 1 } })
+    remote = sandbox
+    const dir = mkdtempSync(join(tmpdir(), 'cp-e2e-aws-'))
+    const { alpha } = demoAccounts
+    writeFileSync(
+      join(dir, 'config'),
+      `[profile hub]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\naws_access_key_id = ${alpha.accessKeyId}\naws_secret_access_key = ${alpha.secretAccessKey}\n\n` +
+        `[profile bravo-admin]\nrole_arn = ${demoRoles.bravoAdmin}\nsource_profile = hub\nmfa_serial = ${demoMfa.serialNumber}\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\n\n` +
+        `[profile broken]\nrole_arn = arn:aws:iam::111122223333:role/X\nsource_profile = missing\n`
+    )
+    writeFileSync(join(dir, 'credentials'), '')
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true'
+    })
+  },
+  after: () => remote?.close()
 })
 
 const text = (app: AppPage, testId: string): Promise<string | null> =>
@@ -55,7 +45,7 @@ function towardRenderer(app: AppPage): string {
 
 describe('Accounts in Chromium', () => {
   it('switches between the two Sandbox accounts, shows the right account ID, labels and recents', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     const { page } = app
     await page.getByTestId('profile-sandbox:alpha').waitFor()
     expect(await page.locator('.profiles h2').allTextContents()).toEqual([
@@ -101,7 +91,7 @@ describe('Accounts in Chromium', () => {
   })
 
   it('asks for the MFA code in a dialog, assumes the role, and restores the account on restart', async () => {
-    const app = await openApp(browser, server.url, backend, { colorScheme: 'dark' })
+    const app = await e2e.open({ colorScheme: 'dark' })
     const { page } = app
     await page.getByTestId('profile-bravo-admin').click()
     await page.getByTestId('mfa-code').waitFor()
@@ -113,7 +103,7 @@ describe('Accounts in Chromium', () => {
     expect(await text(app, 'identity-account')).toBe('444455556666')
     await screenshot(page, 'accounts-role-dark')
 
-    const restarted = await openApp(browser, server.url, backend)
+    const restarted = await e2e.open()
     await expect.poll(() => text(restarted, 'bar-profile')).toBe('bravo-admin')
     await expect.poll(() => text(restarted, 'bar-account')).toBe('444455556666')
 
@@ -140,7 +130,7 @@ describe('Accounts in Chromium', () => {
   })
 
   it('shows an error the admin can act on for a profile that cannot work', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     await app.page.getByTestId('profile-broken').click()
     await app.page.getByTestId('region-select').selectOption('us-east-1')
     const note = app.page.getByTestId('error-note')

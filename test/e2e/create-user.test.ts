@@ -5,18 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appUnderTest, type AppUnderTest } from './app-under-test'
-import { launchChromium, openApp, screenshot, serveRenderer, type AppPage } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot, useE2e, type AppPage } from './harness'
 
-let browser: Browser
-let server: Awaited<ReturnType<typeof serveRenderer>>
-let backend: AppUnderTest
+const e2e = useE2e()
 
-beforeAll(async () => {
-  backend = appUnderTest()
-  backend.services.templates.save({
+beforeAll(() => {
+  e2e.backend.services.templates.save({
     name: 'Tier 1 London',
     routingProfile: 'Support Tier 1',
     securityProfiles: ['Agent'],
@@ -24,17 +19,10 @@ beforeAll(async () => {
     phone: { mode: 'classic', phoneType: 'SOFT_PHONE', autoAccept: true, afterContactWorkSeconds: 120 },
     rules: { usernamePattern: '{first}.{last}', emailDomain: 'alpha.example.com' }
   })
-  server = await serveRenderer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await backend?.close()
-  await browser?.close()
-  await server?.close()
 })
 
 async function atCreateUser(): Promise<AppPage> {
-  const app = await openApp(browser, server.url, backend)
+  const app = await e2e.open()
   const { page } = app
   await page.getByTestId('profile-sandbox:alpha').click()
   await page.getByTestId('instance-alpha-contact-center').click()
@@ -46,7 +34,7 @@ async function atCreateUser(): Promise<AppPage> {
 
 describe('Create user in Chromium', () => {
   it('says to choose an account first, when none is chosen', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     await app.page.getByTestId('nav-create').click()
     expect(await app.page.getByTestId('empty-create').textContent()).toContain(
       'Choose where to create the user'
@@ -64,7 +52,7 @@ describe('Create user in Chromium', () => {
     const password = await page.getByTestId('create-password').inputValue()
     expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)\S{16}$/)
     await page.getByTestId('copy-password').click()
-    await expect.poll(() => backend.clipboard.at(-1)).toBe(password)
+    await expect.poll(() => e2e.backend.clipboard.at(-1)).toBe(password)
     await page.getByTestId('create-preview').click()
     await page.getByTestId('create-ok').waitFor({ timeout: 20_000 })
     const request = JSON.parse((await page.getByTestId('create-request').textContent()) ?? '{}')
@@ -88,8 +76,8 @@ describe('Create user in Chromium', () => {
     expect(await created.first().textContent()).toContain('ada.lovelace')
     expect(await created.first().textContent()).toContain(userId ?? 'missing')
     await screenshot(page, 'activity')
-    const csv = join(backend.userDataPath, 'activity.csv')
-    backend.dialogAnswers.save = csv
+    const csv = join(e2e.backend.userDataPath, 'activity.csv')
+    e2e.backend.dialogAnswers.save = csv
     await page.getByTestId('activity-export').click()
     await expect.poll(() => existsSync(csv)).toBe(true)
     const text = readFileSync(csv, 'utf8')

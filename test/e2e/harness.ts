@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { dispatch } from '../../src/main/ipc/dispatch'
-import type { AppUnderTest } from './app-under-test'
+import { afterAll, beforeAll } from 'vitest'
+import { appUnderTest, type AppUnderTest } from './app-under-test'
 import type { EventChannel, EventContract, InvokeChannel } from '../../src/shared/ipc-contract'
 
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
@@ -178,4 +179,49 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(artifactsDir, `${name}.png`)
   await page.screenshot({ path })
   return path
+}
+
+/** A suite's running app: the real backend, the built renderer served on loopback, and Chromium. */
+export interface E2eSuite {
+  readonly backend: AppUnderTest
+  /** Opens the app in a fresh browser context. */
+  open(options?: { colorScheme?: 'light' | 'dark' }): Promise<AppPage>
+}
+
+/**
+ * Registers the suite's set-up and tear-down. `before` runs first (e.g. to write AWS files the backend
+ * will read); `after` runs last.
+ */
+export function useE2e(
+  hooks: { before?: () => Promise<void> | void; after?: () => Promise<void> | void } = {}
+): E2eSuite {
+  let backend: AppUnderTest | undefined
+  let browser: Browser | undefined
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined
+  beforeAll(async () => {
+    await hooks.before?.()
+    backend = appUnderTest()
+    server = await serveRenderer()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await backend?.close()
+    await browser?.close()
+    await server?.close()
+    await hooks.after?.()
+  })
+  const ready = (): { backend: AppUnderTest; browser: Browser; url: string } => {
+    if (!backend || !browser || !server)
+      throw new Error('useE2e: the suite has not started (call it at the top level of the test file)')
+    return { backend, browser, url: server.url }
+  }
+  return {
+    get backend() {
+      return ready().backend
+    },
+    open: (options) => {
+      const { backend: app, browser: chromium, url } = ready()
+      return openApp(chromium, url, app, options)
+    }
+  }
 }

@@ -1,28 +1,13 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appUnderTest } from './app-under-test'
+import { describe, expect, it } from 'vitest'
 import { sectionOrder, sections } from '../../src/renderer/src/lib/sections'
-import { launchChromium, openApp, screenshot, serveRenderer } from './harness'
+import { screenshot, useE2e } from './harness'
 
-let browser: Browser
-let server: Awaited<ReturnType<typeof serveRenderer>>
-const backend = appUnderTest()
-const { userDataPath } = backend
-
-beforeAll(async () => {
-  server = await serveRenderer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await backend.close()
-  await browser?.close()
-  await server?.close()
-})
+const e2e = useE2e()
 
 describe('the built shell in Chromium', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`clicks through every section in ${colorScheme} mode with no console errors`, async () => {
-      const app = await openApp(browser, server.url, backend, { colorScheme })
+      const app = await e2e.open({ colorScheme })
       const { page } = app
       await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('Connect Provisioner 0.1.0')
       for (const id of sectionOrder) {
@@ -41,14 +26,14 @@ describe('the built shell in Chromium', () => {
       expect(app.errors).toEqual([])
       expect(app.invokes('app:info')[0]?.response).toMatchObject({
         ok: true,
-        value: { userDataPath, versions: { node: process.versions.node } }
+        value: { userDataPath: e2e.backend.userDataPath, versions: { node: process.versions.node } }
       })
       await page.context().close()
     })
   }
 
   it('is fully usable from the keyboard, with a visible focus ring', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     const { page } = app
     await page.getByTestId('app-version').waitFor()
     await page.keyboard.press('Tab') // skip link
@@ -73,7 +58,7 @@ describe('the built shell in Chromium', () => {
   })
 
   it('re-reads the AWS profiles when main says the window gained focus', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     await app.page.getByTestId('app-version').waitFor()
     await expect.poll(() => app.invokes('accounts:list-profiles').length).toBe(1)
     const calls = (): number => app.invokes('accounts:list-profiles').length
@@ -84,7 +69,7 @@ describe('the built shell in Chromium', () => {
   })
 
   it('gets a typed error envelope for a malformed request through the real handlers', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     await app.page.getByTestId('app-version').waitFor()
     const result = await app.page.evaluate(() => window.api.invoke('app:info', { evil: true } as never))
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })

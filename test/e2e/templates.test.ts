@@ -4,28 +4,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appUnderTest, type AppUnderTest } from './app-under-test'
-import { launchChromium, openApp, screenshot, serveRenderer, type AppPage } from './harness'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useE2e, type AppPage } from './harness'
 
-let browser: Browser
-let server: Awaited<ReturnType<typeof serveRenderer>>
-let backend: AppUnderTest
-
-beforeAll(async () => {
-  backend = appUnderTest()
-  server = await serveRenderer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await backend?.close()
-  await browser?.close()
-  await server?.close()
-})
+const e2e = useE2e()
 
 async function openTemplates(): Promise<AppPage> {
-  const app = await openApp(browser, server.url, backend)
+  const app = await e2e.open()
   await app.page.getByTestId('nav-templates').click()
   return app
 }
@@ -88,7 +73,7 @@ describe('Templates in Chromium', () => {
 
     const reloaded = await openTemplates()
     await reloaded.page.getByTestId('tpl-item-Tier 1 voice — London').waitFor()
-    const saved = backend.services.templates.get('tier 1 voice — london')
+    const saved = e2e.backend.services.templates.get('tier 1 voice — london')
     expect(saved).toMatchObject({
       routingProfile: 'Support Tier 1',
       securityProfiles: ['Agent'],
@@ -106,8 +91,8 @@ describe('Templates in Chromium', () => {
     const app = await openTemplates()
     const { page } = app
     await page.getByTestId('tpl-item-Tier 1 voice — London').waitFor()
-    const file = join(backend.userDataPath, 'exported.json')
-    backend.dialogAnswers.save = file
+    const file = join(e2e.backend.userDataPath, 'exported.json')
+    e2e.backend.dialogAnswers.save = file
     await page.getByTestId('tpl-export-all').click()
     await expect.poll(() => existsSync(file)).toBe(true)
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
@@ -115,7 +100,7 @@ describe('Templates in Chromium', () => {
       version: 1,
       templates: [{ name: 'Tier 1 voice — London' }]
     })
-    backend.dialogAnswers.open = file
+    e2e.backend.dialogAnswers.open = file
     await page.getByTestId('tpl-conflict').selectOption('rename')
     await page.getByTestId('tpl-import').click()
     await page.getByTestId('tpl-item-Tier 1 voice — London (imported)').waitFor()
@@ -128,7 +113,7 @@ describe('Templates in Chromium', () => {
   })
 
   it('starts a template from an existing Sandbox user and resolves it against the instance', async () => {
-    const app = await openApp(browser, server.url, backend)
+    const app = await e2e.open()
     const { page } = app
     await page.getByTestId('profile-sandbox:alpha').click()
     await page.getByTestId('instance-alpha-contact-center').click()
@@ -152,7 +137,7 @@ describe('Templates in Chromium', () => {
     expect(await page.getByTestId('tpl-drift-report').textContent()).toContain(
       'Every template resolves in every instance'
     )
-    backend.services.templates.save({
+    e2e.backend.services.templates.save({
       name: 'Sales, typo',
       routingProfile: 'sales inbound',
       securityProfiles: ['Agent'],
