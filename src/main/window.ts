@@ -41,10 +41,17 @@ export function hardenSession(session: Session, appUrl: string): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   session.setPermissionCheckHandler(() => false)
   session.setDevicePermissionHandler(() => false)
-  const appOrigin = new URL(appUrl).origin
+  const app = new URL(appUrl)
+  // Under `electron-vite dev` the renderer comes from a local dev server, whose hot reload uses a
+  // WebSocket on the same host; the packaged app loads only file:// URLs.
+  const devServer = app.protocol === 'http:' || app.protocol === 'https:'
   session.webRequest.onBeforeRequest((details, callback) => {
     const url = new URL(details.url)
-    const local = url.protocol === 'file:' || url.protocol === 'devtools:' || url.origin === appOrigin
+    const local =
+      url.protocol === 'file:' ||
+      url.protocol === 'devtools:' ||
+      url.origin === app.origin ||
+      (devServer && (url.protocol === 'ws:' || url.protocol === 'wss:') && url.host === app.host)
     callback({ cancel: !local })
   })
 }

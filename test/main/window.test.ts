@@ -98,5 +98,20 @@ describe('hardenSession', () => {
     expect(cancelled(appUrl)).toBe(false)
     expect(cancelled('https://cdn.example.com/font.woff2')).toBe(true)
     expect(cancelled('http://169.254.169.254/latest/meta-data')).toBe(true)
+    expect(cancelled('ws://127.0.0.1:5173/')).toBe(true)
+  })
+
+  it('lets the dev server and its hot-reload socket through, and nothing else, under electron-vite dev', () => {
+    const session = new FakeSession()
+    hardenSession(session as never, 'http://localhost:5173/')
+    const cancelled = (url: string): boolean | undefined => {
+      let cancel: boolean | undefined
+      session.beforeRequest?.({ url }, (r) => (cancel = r.cancel))
+      return cancel
+    }
+    expect(cancelled('http://localhost:5173/src/main.ts')).toBe(false)
+    expect(cancelled('ws://localhost:5173/')).toBe(false)
+    expect(cancelled('ws://evil.example:5173/')).toBe(true)
+    expect(cancelled('https://cdn.example.com/x.js')).toBe(true)
   })
 })
