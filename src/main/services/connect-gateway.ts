@@ -404,9 +404,16 @@ export class ConnectGateway {
     })
   }
 
+  /** Clients per profile and Region; a changed file or network setting replaces (and closes) the old ones. */
   private cached(key: string, build: () => ClientSet): ClientSet {
     let set = this.clients.get(key)
     if (!set) {
+      const scope = key.split('|').slice(0, 2).join('|') + '|'
+      for (const [old, clients] of this.clients) {
+        if (!old.startsWith(scope)) continue
+        for (const client of [clients.connect, clients.connectOnce, clients.sts]) client.destroy()
+        this.clients.delete(old)
+      }
       set = build()
       this.clients.set(key, set)
     }
