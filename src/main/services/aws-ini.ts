@@ -6,10 +6,11 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { ProfileProblem } from '../../shared/accounts'
 
-/** A value and the line it came from. */
+/** A value and the file and line it came from. */
 export interface IniValue {
   value: string
   line: number
+  file: string
 }
 
 /** One `[section]`: its keys (nested keys as `parent.child`) and where it starts. */
@@ -95,11 +96,11 @@ export function parseAwsIni(text: string, file: string, kind: 'config' | 'creden
     const key = trimmed.slice(0, eq).trim().toLowerCase()
     const value = trimmed.slice(eq + 1).trim()
     if (nested) {
-      current.values.set(`${parentKey}.${key}`, { value, line })
+      current.values.set(`${parentKey}.${key}`, { value, line, file })
       continue
     }
     parentKey = value === '' ? key : undefined
-    current.values.set(key, { value, line })
+    current.values.set(key, { value, line, file })
   }
   return result
 }

@@ -6,7 +6,7 @@ import { awsFilePaths, parseAwsIni, type IniFile, type IniSection, type IniValue
 /** A profile merged from both files: config first, the credentials file wins key by key (as the SDK). */
 export interface MergedProfile {
   name: string
-  values: Map<string, IniValue & { file: string }>
+  values: Map<string, IniValue>
   sections: IniSection[]
 }
 
@@ -80,7 +80,7 @@ export class ProfileService {
         values: new Map(),
         sections: []
       }
-      for (const [key, value] of section.values) merged.values.set(key, { ...value, file: section.file })
+      for (const [key, value] of section.values) merged.values.set(key, value)
       merged.sections.push(section)
       profiles.set(section.name, merged)
     }
@@ -152,7 +152,7 @@ function summarize(
   ssoSessions: Set<string>,
   services: Map<string, IniSection>
 ): ProfileSummary {
-  const get = (key: string): (IniValue & { file: string }) | undefined => profile.values.get(key)
+  const get = (key: string): IniValue | undefined => profile.values.get(key)
   const has = (key: string): boolean => Boolean(get(key)?.value)
   const problems: ProfileProblem[] = profile.sections.flatMap((s) => s.problems)
   const at = (key: string): { file: string; line: number } => {
