@@ -21,6 +21,7 @@ import { AuditLog } from './services/audit-log'
 import { ClipboardService, type ClipboardPort } from './services/clipboard-service'
 import { CreateUserService } from './services/create-user-service'
 import type { RetryPolicy } from './services/connect-gateway'
+import type { Pace } from './services/request-pacer'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -36,6 +37,8 @@ export interface Host {
   clipboard?: ClipboardPort
   /** CreateUser's retries; tests shorten the backoff. */
   retry?: RetryPolicy
+  /** How fast Connect calls go per profile and Region: Connect's default quota (2/s, bursts of 5) unless set. */
+  pace?: Pace
   /** Start-up notices for the admin (e.g. a settings file moved aside). */
   notices: string[]
   /** Pushes an event to the window; the CLI has none. */
@@ -76,7 +79,8 @@ export function createServices(host: Host): Services {
     sandbox,
     () => settings.network(),
     host.mfaPrompter ?? mfa.prompt,
-    host.retry
+    host.retry,
+    host.pace
   )
   const folder = host.userDataPath
   const templates = new TemplateService(

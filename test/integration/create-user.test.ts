@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
 import type { InstanceContext } from '../../src/shared/accounts'
 import type { PersonInput } from '../../src/shared/create-user'
 import type { AppError } from '../../src/shared/result'
-import { demo, servicesWithDemoProfiles } from './sandbox-helpers'
+import { demo, servicesWithDemoProfiles, unpaced } from './sandbox-helpers'
 
 let sandbox: Sandbox
 let services: Services
@@ -23,7 +23,10 @@ const password = 'Sup3rSecretPassw0rd'
 
 beforeAll(async () => {
   sandbox = await startSandbox({ throttle: { rate: 0, burst: 1 } })
-  ;({ services, folder } = servicesWithDemoProfiles(sandbox, { attempts: 4, baseDelayMs: 0, maxDelayMs: 0 }))
+  ;({ services, folder } = servicesWithDemoProfiles(sandbox, {
+    retry: { attempts: 4, baseDelayMs: 0, maxDelayMs: 0 },
+    pace: unpaced
+  }))
   services.templates.save({
     name: 'Tier 1',
     routingProfile: 'Support Tier 1',

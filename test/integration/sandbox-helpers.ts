@@ -8,9 +8,13 @@ import { join } from 'node:path'
 import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
 import type { RetryPolicy } from '../../src/main/services/connect-gateway'
+import type { Pace } from '../../src/main/services/request-pacer'
 import type { AppSettings, SettingsPort } from '../../src/main/services/settings-service'
 import { demoAccounts, demoSeed } from '../../src/main/sandbox/demo-seed'
 import type { Sandbox } from '../../src/main/sandbox/server'
+
+/** No client-side pacing: for a Sandbox whose throttling is off. */
+export const unpaced: Pace = { perSecond: 1e6, burst: 1e6 }
 
 export type DemoAccount = (typeof demoAccounts)[keyof typeof demoAccounts]
 export type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
@@ -109,11 +113,12 @@ export async function rejection(
 
 /**
  * The app's services as the CLI builds them, with AWS profiles `alpha` and `bravo` whose endpoint_url is
- * the Sandbox, and a fresh data folder. Points this process's AWS env at the generated files.
+ * the Sandbox, and a fresh data folder. Points this process's AWS env at the generated files. Against a
+ * Sandbox whose throttling is off, pass `unpaced` so the app does not wait for Connect's default quota.
  */
 export function servicesWithDemoProfiles(
   sandbox: Sandbox,
-  retry?: RetryPolicy
+  options: { retry?: RetryPolicy; pace?: Pace } = {}
 ): { services: Services; folder: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cp-services-'))
   const keys = (a: DemoAccount): string =>
@@ -140,7 +145,7 @@ export function servicesWithDemoProfiles(
     openStore: openConfDocumentStore,
     notices: [],
     emit: () => {},
-    ...(retry ? { retry } : {})
+    ...options
   })
   return { services, folder }
 }

@@ -7,7 +7,7 @@ import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
 import type { TemplateInput } from '../../src/shared/templates'
-import { demo, servicesWithDemoProfiles } from './sandbox-helpers'
+import { demo, servicesWithDemoProfiles, unpaced } from './sandbox-helpers'
 
 let sandbox: Sandbox
 let services: Services
@@ -16,7 +16,7 @@ const bravo = { profile: 'bravo', region: 'eu-west-2', instanceId: demo.bravo.in
 
 beforeAll(async () => {
   sandbox = await startSandbox({ throttle: { rate: 0, burst: 1 } })
-  ;({ services } = servicesWithDemoProfiles(sandbox))
+  ;({ services } = servicesWithDemoProfiles(sandbox, { pace: unpaced }))
 })
 afterAll(() => sandbox?.close())
 

@@ -34,6 +34,7 @@ import type { NetworkSettings } from '../../shared/settings'
 import { createRequestHandler, explainNetworkError } from './network'
 import type { ProfileService } from './profile-service'
 import { sandboxPrefix, type SandboxHost } from './sandbox-host'
+import { connectDefaultPace, paceClient, TokenBucket, type Pace } from './request-pacer'
 
 /** A profile and the Region its calls go to, both resolved. */
 interface Target {
@@ -103,13 +104,16 @@ export class ConnectGateway {
   >()
   private readonly clients = new Map<string, ClientSet>()
   private readonly memo = new Map<string, { until: number; value: Promise<unknown> }>()
+  /** One bucket per profile and Region, shared by its clients and kept when they are rebuilt. */
+  private readonly buckets = new Map<string, TokenBucket>()
 
   constructor(
     private readonly profiles: ProfileService,
     private readonly sandbox: SandboxHost,
     private readonly network: () => NetworkSettings,
     private readonly mfa: MfaPrompter,
-    private readonly retry: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 8000 }
+    private readonly retry: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 8000 },
+    private readonly pace: Pace = connectDefaultPace
   ) {}
 
   /** The Region for a call: the one given, else the profile's, else AWS_REGION; or a clear error. */
@@ -404,7 +408,10 @@ export class ConnectGateway {
     })
   }
 
-  /** Clients per profile and Region; a changed file or network setting replaces (and closes) the old ones. */
+  /**
+   * Clients per profile and Region; a changed file or network setting replaces (and closes) the old ones.
+   * Connect calls wait their turn in the profile and Region's bucket, so bursts are not throttled.
+   */
   private cached(key: string, build: () => ClientSet): ClientSet {
     let set = this.clients.get(key)
     if (!set) {
@@ -415,6 +422,10 @@ export class ConnectGateway {
         this.clients.delete(old)
       }
       set = build()
+      let bucket = this.buckets.get(scope)
+      if (!bucket) this.buckets.set(scope, (bucket = new TokenBucket(this.pace)))
+      paceClient(set.connect, bucket)
+      paceClient(set.connectOnce, bucket)
       this.clients.set(key, set)
     }
     return set
