@@ -690,7 +690,11 @@ describe('quota, throttling and faults', () => {
   })
 
   it('throttles each account and Region with one token bucket (2/s, burst 5 by default)', async () => {
-    const throttled = await startSandbox()
+    const defaults = await startSandbox()
+    expect(defaults.throttle.config).toEqual({ rate: 2, burst: 5 })
+    await defaults.close()
+    // 1/s rather than 2/s, so seven concurrent requests on a loaded machine still arrive within one refill.
+    const throttled = await startSandbox({ throttle: { rate: 1, burst: 5 } })
     try {
       const results = await Promise.allSettled(
         Array.from({ length: 7 }, () => connect(throttled, demo.alpha).send(new ListInstancesCommand({})))
@@ -708,7 +712,7 @@ describe('quota, throttling and faults', () => {
         )
       )
       expect(shared.$metadata?.httpStatusCode).toBe(429)
-      await new Promise((resolve) => setTimeout(resolve, 600))
+      await new Promise((resolve) => setTimeout(resolve, 1100))
       await connect(throttled, demo.alpha).send(new ListInstancesCommand({}))
     } finally {
       await throttled.close()
