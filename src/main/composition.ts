@@ -22,6 +22,7 @@ import { ClipboardService, type ClipboardPort } from './services/clipboard-servi
 import { CreateUserService } from './services/create-user-service'
 import type { RetryPolicy } from './services/connect-gateway'
 import type { Pace } from './services/request-pacer'
+import type { SecretVault } from './services/secret-vault'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -29,6 +30,8 @@ export interface Host {
   version: string
   userDataPath: string
   settings: SettingsPort
+  /** Where a proxy password is sealed: the OS keychain in the app; memory only without one. */
+  vault?: SecretVault
   /** Opens templates.json and lookups.json in userData (electron-store in the app, conf in the CLI). */
   openStore: OpenDocumentStore
   /** Where the admin picks files to import and export; the CLI takes paths instead. */
@@ -72,7 +75,7 @@ const noDialogs: FileDialogs = {
 export function createServices(host: Host): Services {
   const profiles = new ProfileService(host.env)
   const sandbox = new SandboxHost(host.userDataPath)
-  const settings = new SettingsService(host.settings)
+  const settings = new SettingsService(host.settings, host.vault)
   const mfa = new MfaBroker((request) => host.emit('accounts:mfa-requested', request))
   const gateway = new ConnectGateway(
     profiles,

@@ -4,6 +4,7 @@ import { electronClipboard } from './adapters/clipboard'
 import { electronFileDialogs } from './adapters/dialogs'
 import { openElectronDocumentStore } from './adapters/document-store'
 import { openSettingsStore } from './adapters/settings-store'
+import { electronSecretVault } from './adapters/secret-vault'
 import { createHandlers } from './handlers'
 import { isFromAppWindow, registerIpc } from './ipc/register'
 import { createServices, type Services } from './composition'
@@ -32,6 +33,7 @@ function start(): void {
     version: app.getVersion(),
     userDataPath,
     settings,
+    vault: electronSecretVault,
     openStore: openElectronDocumentStore,
     dialogs: electronFileDialogs(() => mainWindow),
     clipboard: electronClipboard,

@@ -24,6 +24,8 @@ export type NetworkSettings = z.infer<typeof networkSettingsSchema>
 /** What the renderer may read of the settings (nothing secret: a proxy password is masked). */
 export interface SettingsView {
   network: NetworkSettings
+  /** Where the proxy password is kept, when there is one: the OS keychain, or memory until the app quits. */
+  proxyPasswordKept?: 'keychain' | 'session'
   accountLabels: Record<string, AccountLabel>
   /** Most recent first; the first is restored at start. */
   recentContexts: RecentContext[]

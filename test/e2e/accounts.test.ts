@@ -1,9 +1,10 @@
 /**
  * Accounts in the built renderer: switching between the two Sandbox accounts, a role profile that asks
  * for MFA through the window, labels, recents, restore on restart, and proof from the recorded IPC
- * traffic that no secret key, session token or MFA code ever reached the renderer.
+ * traffic that no secret key, session token or MFA code ever reached the renderer; a proxy password
+ * that stays off the disk.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -138,5 +139,29 @@ describe('Accounts in Chromium', () => {
     expect(await note.textContent()).toMatch(/No credentials|Profile/)
     await screenshot(app.page, 'accounts-error')
     await app.page.context().close()
+  })
+
+  it('keeps a proxy password off the disk and never sends it back to the window', async () => {
+    const app = await e2e.open()
+    const { page } = app
+    await page.getByTestId('nav-settings').click()
+    await page.getByTestId('proxy-url').fill('http://me:hunter2@proxy.example.com:3128')
+    await page.getByTestId('network-save').click()
+    await expect
+      .poll(() => page.getByTestId('proxy-url').inputValue())
+      .toBe('http://me:****@proxy.example.com:3128/')
+    // The test backend has no OS keychain, like a Linux desktop without a keyring.
+    await page.getByTestId('proxy-password-session').waitFor()
+    await screenshot(page, 'settings-proxy')
+    expect(readFileSync(join(e2e.backend.userDataPath, 'settings.json'), 'utf8')).not.toContain('hunter2')
+    const toWindow = app.traffic.map((c) => (c.kind === 'invoke' ? c.response : c.payload))
+    expect(JSON.stringify(toWindow)).not.toContain('hunter2')
+    expect(e2e.backend.services.settings.network().proxyUrl).toBe('http://me:hunter2@proxy.example.com:3128/')
+
+    await page.getByTestId('proxy-url').fill('')
+    await page.getByTestId('network-save').click()
+    await expect.poll(() => e2e.backend.services.settings.network()).toEqual({})
+    expect(app.errors).toEqual([])
+    await page.context().close()
   })
 })

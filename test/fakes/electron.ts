@@ -150,6 +150,20 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   }
 })
 
+/** safeStorage: a reversible scramble; tests choose whether the OS can encrypt and the Linux backend. */
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret',
+  isEncryptionAvailable(): boolean {
+    return this.available
+  },
+  getSelectedStorageBackend(): string {
+    return this.backend
+  },
+  encryptString: (plain: string): Buffer => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)),
+  decryptString: (sealed: Buffer): string => Buffer.from(sealed.map((b) => b ^ 0x5a)).toString('utf8')
+}
+
 export const BrowserWindow = FakeBrowserWindow
 
 const electron = {
@@ -159,6 +173,7 @@ const electron = {
   ipcMain,
   ipcRenderer,
   nativeTheme,
+  safeStorage,
   session,
   shell
 }

@@ -11,7 +11,7 @@ import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
-import type { AppSettings, SettingsPort } from '../../src/main/services/settings-service'
+import { memorySettings, type AppSettings } from '../../src/main/services/settings-service'
 import type { AppError } from '../../src/shared/result'
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy'
 import { demo } from './sandbox-helpers'
@@ -31,11 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([sandbox?.close(), https?.close(), proxy?.close()])
 })
-
-function memorySettings(initial: AppSettings = {}): SettingsPort {
-  const data: AppSettings = { ...initial }
-  return { get: (key) => data[key], set: (key, value) => void (data[key] = value) }
-}
 
 /** Writes a config file in a fresh folder and points this process's AWS env at it, as the SDK reads it. */
 function useConfig(config: string, extraEnv: Record<string, string> = {}): string {

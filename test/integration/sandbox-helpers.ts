@@ -9,7 +9,7 @@ import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
 import type { RetryPolicy } from '../../src/main/services/connect-gateway'
 import type { Pace } from '../../src/main/services/request-pacer'
-import type { AppSettings, SettingsPort } from '../../src/main/services/settings-service'
+import { memorySettings } from '../../src/main/services/settings-service'
 import { demoAccounts, demoSeed } from '../../src/main/sandbox/demo-seed'
 import type { Sandbox } from '../../src/main/sandbox/server'
 
@@ -134,14 +134,12 @@ export function servicesWithDemoProfiles(
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
     AWS_EC2_METADATA_DISABLED: 'true'
   })
-  const data: AppSettings = {}
-  const settings: SettingsPort = { get: (key) => data[key], set: (key, value) => void (data[key] = value) }
   const folder = join(dir, 'data')
   const services = createServices({
     name: 'test',
     version: '0',
     userDataPath: folder,
-    settings,
+    settings: memorySettings(),
     openStore: openConfDocumentStore,
     notices: [],
     emit: () => {},

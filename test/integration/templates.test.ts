@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openConfDocumentStore } from '../../src/main/cli/conf-store'
 import { createServices, type Services } from '../../src/main/composition'
+import { memorySettings } from '../../src/main/services/settings-service'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
 import type { TemplateInput } from '../../src/shared/templates'
 import { demo, servicesWithDemoProfiles, unpaced } from './sandbox-helpers'
@@ -52,7 +53,7 @@ describe('lookups and resolve', () => {
       name: 't',
       version: '0',
       userDataPath: services.appInfo.info().userDataPath,
-      settings: { get: () => undefined, set: () => {} },
+      settings: memorySettings(),
       openStore: openConfDocumentStore,
       notices: [],
       emit: () => {}

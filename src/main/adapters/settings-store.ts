@@ -37,7 +37,8 @@ const schema = {
       required: ['label', 'color']
     }
   },
-  recentContexts: { type: 'array', items: context, maxItems: 20 }
+  recentContexts: { type: 'array', items: context, maxItems: 20 },
+  sealedProxyPassword: { type: 'string', minLength: 1 }
 } as const
 
 /** Opens `settings.json` in `folder`; a corrupt file is moved aside and reported, not emptied. */
@@ -49,7 +50,8 @@ export function openSettingsStore(folder: string): { settings: SettingsPort; rec
   return {
     settings: {
       get: (key) => store.get(key),
-      set: (key, value) => store.set(key, value)
+      set: (key, value) => store.set(key, value),
+      delete: (key) => store.delete(key)
     },
     ...(recovery ? { recovery } : {})
   }

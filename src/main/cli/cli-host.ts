@@ -6,7 +6,7 @@ import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
 import { createServices, type Services } from '../composition'
 import { openConfDocumentStore } from './conf-store'
-import type { AppSettings, SettingsPort } from '../services/settings-service'
+import { memorySettings } from '../services/settings-service'
 
 /** Where the app keeps its data (Electron's userData), or CONNECT_PROVISIONER_HOME. */
 export function dataFolder(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,13 +45,11 @@ export async function closeServices(): Promise<void> {
 
 /** The services as the CLI runs them. Settings live in memory: the proxy and CAs come from the environment. */
 export function cliServices(): Services {
-  const data: AppSettings = {}
-  const settings: SettingsPort = { get: (key) => data[key], set: (key, value) => void (data[key] = value) }
   const services = createServices({
     name: 'connect-provisioner',
     version,
     userDataPath: dataFolder(),
-    settings,
+    settings: memorySettings(),
     openStore: openConfDocumentStore,
     notices: [],
     emit: () => {},

@@ -2,6 +2,7 @@ import { accountLabelSchema, type AccountLabel } from '../../shared/accounts'
 import { AppError } from '../../shared/result'
 import type { NetworkSettings, RecentContext, SettingsView } from '../../shared/settings'
 import { readCaFile } from './network'
+import { sessionOnlyVault, type SecretVault } from './secret-vault'
 
 /** Everything in settings.json. */
 export type AppSettings = {
@@ -10,33 +11,92 @@ export type AppSettings = {
   accountLabels?: Record<string, AccountLabel>
   /** Most recent first; the first is restored at start. */
   recentContexts?: RecentContext[]
+  /** The proxy's password, sealed by the SecretVault (the proxy URL itself is stored without it). */
+  sealedProxyPassword?: string
 }
 
 /** Read and write access to settings.json, as services see it (electron-store behind an adapter). */
 export interface SettingsPort {
   get<K extends keyof AppSettings>(key: K): AppSettings[K]
   set<K extends keyof AppSettings>(key: K, value: NonNullable<AppSettings[K]>): void
+  delete(key: keyof AppSettings): void
+}
+
+/** Settings held in memory (the CLI, tests): nothing is written anywhere. */
+export function memorySettings(initial: AppSettings = {}): SettingsPort {
+  const data: AppSettings = { ...initial }
+  return {
+    get: (key) => data[key],
+    set: (key, value) => void (data[key] = value),
+    delete: (key) => void Reflect.deleteProperty(data, key)
+  }
 }
 
 const maxRecent = 8
 
-/** Network options, account labels and recently used contexts, validated before they are stored. */
+/**
+ * Network options, account labels and recently used contexts, validated before they are stored. A proxy
+ * password never reaches settings.json in clear: it is sealed by the vault, or kept for this session.
+ */
 export class SettingsService {
-  constructor(private readonly settings: SettingsPort) {}
+  private sessionProxyPassword: string | undefined
 
-  /** The settings the renderer shows; the proxy URL's password is replaced by ****. */
+  constructor(
+    private readonly settings: SettingsPort,
+    private readonly vault: SecretVault = sessionOnlyVault
+  ) {
+    // Earlier versions stored the password inside the proxy URL: seal it and rewrite the URL.
+    const stored = settings.get('network')
+    const legacy = stored?.proxyUrl && URL.canParse(stored.proxyUrl) ? new URL(stored.proxyUrl) : undefined
+    if (stored && legacy?.password) {
+      this.keepProxyPassword(legacy.password)
+      legacy.password = ''
+      settings.set('network', { ...stored, proxyUrl: legacy.href })
+    }
+  }
+
+  /** The settings the renderer shows; a proxy password is shown as ****, with where it is kept. */
   view(): SettingsView {
-    const network = this.network()
+    const stored = this.settings.get('network') ?? {}
+    const password = this.proxyPassword()
+    const kept = password ? (this.settings.get('sealedProxyPassword') ? 'keychain' : 'session') : undefined
     return {
-      network: network.proxyUrl ? { ...network, proxyUrl: maskPassword(network.proxyUrl) } : network,
+      network:
+        password && stored.proxyUrl ? { ...stored, proxyUrl: withPassword(stored.proxyUrl, '****') } : stored,
+      ...(kept ? { proxyPasswordKept: kept } : {}),
       accountLabels: this.settings.get('accountLabels') ?? {},
       recentContexts: this.settings.get('recentContexts') ?? []
     }
   }
 
-  /** The network settings as stored (main-process use only). */
+  /** The network settings in full, proxy password included (main-process use only). */
   network(): NetworkSettings {
-    return this.settings.get('network') ?? {}
+    const stored = this.settings.get('network') ?? {}
+    const password = this.proxyPassword()
+    return password && stored.proxyUrl
+      ? { ...stored, proxyUrl: withPassword(stored.proxyUrl, password) }
+      : stored
+  }
+
+  /** The proxy password: opened from the vault, else this session's; undefined when there is none. */
+  private proxyPassword(): string | undefined {
+    const sealed = this.settings.get('sealedProxyPassword')
+    if (!sealed) return this.sessionProxyPassword
+    try {
+      return this.vault.open(sealed)
+    } catch {
+      // The keychain cannot open it (another OS user, a reset keyring): the admin types it again.
+      return undefined
+    }
+  }
+
+  /** Seals `password` when the OS keychain can, else keeps it in memory; an empty one clears it. */
+  private keepProxyPassword(password: string): void {
+    this.sessionProxyPassword = undefined
+    this.settings.delete('sealedProxyPassword')
+    if (!password) return
+    if (this.vault.persistent) this.settings.set('sealedProxyPassword', this.vault.seal(password))
+    else this.sessionProxyPassword = password
   }
 
   /** Sets the proxy and CA file; an empty value clears it. A masked password keeps the stored one. */
@@ -60,9 +120,12 @@ export class SettingsService {
           { field: 'proxyUrl' }
         )
       }
-      const stored = this.network().proxyUrl
-      if (url.password === '****' && stored) url.password = new URL(stored).password
+      const password = url.password === '****' ? (this.proxyPassword() ?? '') : url.password
+      url.password = ''
       next.proxyUrl = url.href
+      this.keepProxyPassword(password)
+    } else {
+      this.keepProxyPassword('')
     }
     if (input.caFile) {
       readCaFile(input.caFile, 'Settings → Network')
@@ -94,8 +157,9 @@ export class SettingsService {
   }
 }
 
-function maskPassword(raw: string): string {
+/** `raw` with its password set to `password` (already percent-encoded, as URL.password gives it). */
+function withPassword(raw: string, password: string): string {
   const url = new URL(raw)
-  if (url.password) url.password = '****'
+  url.password = password
   return url.href
 }
