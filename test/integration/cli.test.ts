@@ -1,29 +1,38 @@
 /** The built `connect-provisioner` binary, as a user runs it: exit codes, help, and the sandbox command. */
 import { CreateUserCommand, DescribeUserCommand } from '@aws-sdk/client-connect'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ConnectClient } from '@aws-sdk/client-connect'
 import { run } from './aws-tools'
+import { startRecordingProxy } from './recording-proxy'
 import { alphaUser, demo, keysOf } from './sandbox-helpers'
 
 const root = resolve(import.meta.dirname, '../..')
 const bin = join(root, 'bin/connect-provisioner.js')
 const cli = (...args: string[]): ReturnType<typeof run> => run(process.execPath, [bin, ...args], process.env)
 
-/** Runs the CLI with only the given AWS files and variables (no real ~/.aws), feeding `input` to stdin. */
+/**
+ * Runs the CLI with only the given AWS files and variables (no real ~/.aws), feeding `input` to stdin;
+ * `appSettings` becomes the app's settings.json in the data folder.
+ */
 function cliWith(
   config: string,
   env: Record<string, string>,
   args: string[],
-  input = ''
+  input = '',
+  appSettings?: object
 ): ReturnType<typeof run> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-cli-aws-'))
   writeFileSync(join(dir, 'config'), config)
   writeFileSync(join(dir, 'credentials'), '')
+  if (appSettings) {
+    mkdirSync(join(dir, 'data'))
+    writeFileSync(join(dir, 'data', 'settings.json'), JSON.stringify(appSettings))
+  }
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')))
   return run(
     process.execPath,
@@ -168,6 +177,43 @@ describe('connect-provisioner CLI', { timeout: 30_000 }, () => {
       expect((await cliWith('', {}, ['whoami'])).code).toBe(2)
     } finally {
       await sandbox.stop()
+    }
+  })
+
+  it('goes out through the proxy saved in the app, unless the environment names one', async () => {
+    const sandbox = await startCliSandbox(['--rate', '0'])
+    const proxy = await startRecordingProxy()
+    try {
+      const config = `[profile bravo]\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\naws_access_key_id = ${demo.bravo.accessKeyId}\naws_secret_access_key = ${demo.bravo.secretAccessKey}\n`
+      const saved = { network: { proxyUrl: proxy.url } }
+      const viaApp = await cliWith(config, {}, ['whoami', '--profile', 'bravo'], '', saved)
+      expect(viaApp.code, viaApp.stderr).toBe(0)
+      expect(proxy.seen).toEqual([`POST ${sandbox.url}/`])
+
+      const viaEnv = await cliWith(
+        config,
+        { HTTP_PROXY: 'http://127.0.0.1:9' },
+        ['whoami', '--profile', 'bravo'],
+        '',
+        saved
+      )
+      expect(viaEnv.code).toBe(1)
+      expect(viaEnv.stderr).toMatch(/Proxy refused: 127\.0\.0\.1:9/)
+
+      const sealed = await cliWith(config, {}, ['whoami', '--profile', 'bravo'], '', {
+        ...saved,
+        sealedProxyPassword: 'c2VhbGVk'
+      })
+      expect(sealed.stderr).toMatch(
+        /proxy password is sealed by the OS keychain for the app only: give it to the CLI in HTTPS_PROXY/
+      )
+      const corrupt = await cliWith(config, {}, ['whoami', '--profile', 'bravo'], '', {
+        network: { proxyUrl: 42 }
+      })
+      expect(corrupt.code, corrupt.stderr).toBe(0)
+      expect(corrupt.stderr).toMatch(/Ignoring the network settings in .*settings\.json/)
+    } finally {
+      await Promise.all([sandbox.stop(), proxy.close()])
     }
   })
 

@@ -1,9 +1,11 @@
 /** The CLI's host for the shared services: its data folder, a terminal MFA prompt, and no window. */
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
+import { networkSettingsSchema, type NetworkSettings } from '../../shared/settings'
 import { createServices, type Services } from '../composition'
 import { openConfDocumentStore } from './conf-store'
 import { memorySettings } from '../services/settings-service'
@@ -36,6 +38,44 @@ function ask(question: string): Promise<string> {
   })
 }
 
+const envProxyKeys = ['https_proxy', 'http_proxy', 'all_proxy']
+
+/**
+ * The proxy and CA file the admin saved in the app's Settings (settings.json, read and never written),
+ * so the CLI leaves the workstation the same way. A proxy in the environment wins over the app's. The
+ * app's proxy password is sealed by the OS keychain for the app alone, so the CLI says where to give it.
+ */
+export function appNetworkSettings(
+  folder: string,
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void
+): NetworkSettings {
+  const file = join(folder, 'settings.json')
+  let saved: { network?: unknown; sealedProxyPassword?: unknown }
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      warn(
+        `Ignoring the app's ${file} (${(error as Error).message}): using the environment's network settings.`
+      )
+    return {}
+  }
+  const parsed = networkSettingsSchema.safeParse(saved.network ?? {})
+  if (!parsed.success) {
+    warn(`Ignoring the network settings in ${file}: they do not match what the app writes.`)
+    return {}
+  }
+  const envHasProxy = Object.keys(env).some((key) => envProxyKeys.includes(key.toLowerCase()) && env[key])
+  const { proxyUrl, caFile } = parsed.data
+  if (proxyUrl && !envHasProxy && saved.sealedProxyPassword) {
+    warn(
+      `The app's proxy password is sealed by the OS keychain for the app only: give it to the CLI in HTTPS_PROXY (http://user:password@host:port).`
+    )
+  }
+  return { ...(proxyUrl && !envHasProxy ? { proxyUrl } : {}), ...(caFile ? { caFile } : {}) }
+}
+
 const opened: Services[] = []
 
 /** Stops what the CLI's services started (an embedded Sandbox for sandbox:* profiles). */
@@ -43,13 +83,18 @@ export async function closeServices(): Promise<void> {
   await Promise.all(opened.splice(0).map((services) => services.sandbox.stop()))
 }
 
-/** The services as the CLI runs them. Settings live in memory: the proxy and CAs come from the environment. */
+/**
+ * The services as the CLI runs them. Settings live in memory, starting from the app's proxy and CA file;
+ * the environment's proxy variables and CA bundles apply as they do in the app.
+ */
 export function cliServices(): Services {
+  const folder = dataFolder()
+  const network = appNetworkSettings(folder, process.env, (line) => process.stderr.write(`${line}\n`))
   const services = createServices({
     name: 'connect-provisioner',
     version,
-    userDataPath: dataFolder(),
-    settings: memorySettings(),
+    userDataPath: folder,
+    settings: memorySettings({ network }),
     openStore: openConfDocumentStore,
     notices: [],
     emit: () => {},

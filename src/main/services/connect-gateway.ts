@@ -31,7 +31,7 @@ import type { IdentityType } from '../../shared/connect-rules'
 import { AppError } from '../../shared/result'
 import type { MfaPrompter } from './mfa-broker'
 import type { NetworkSettings } from '../../shared/settings'
-import { createRequestHandler, explainNetworkError } from './network'
+import { createRequestHandler, explainNetworkError, proxiesInUse } from './network'
 import type { ProfileService } from './profile-service'
 import { sandboxPrefix, type SandboxHost } from './sandbox-host'
 import { connectDefaultPace, paceClient, TokenBucket, type Pace } from './request-pacer'
@@ -473,7 +473,7 @@ export class ConnectGateway {
     if (error instanceof AppError) return error
     const network = explainNetworkError(
       error,
-      this.isSandbox(target.profile) ? undefined : this.network().proxyUrl
+      this.isSandbox(target.profile) ? [] : proxiesInUse(this.network())
     )
     if (network) return network
     const err = error as Partial<ConnectServiceException> & Error

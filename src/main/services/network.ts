@@ -94,8 +94,20 @@ export function createRequestHandler(
   })
 }
 
-/** Turns a failed request into an error that says what went wrong on the network, or undefined. */
-export function explainNetworkError(error: unknown, proxyUrl: string | undefined): AppError | undefined {
+/** The proxies a request may have gone through: the Settings proxy, else the environment's. */
+export function proxiesInUse(settings: NetworkSettings, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (settings.proxyUrl) return [settings.proxyUrl]
+  return Object.entries(env)
+    .filter(([key, value]) => ['https_proxy', 'http_proxy', 'all_proxy'].includes(key.toLowerCase()) && value)
+    .map(([, value]) => value as string)
+    .filter((value) => URL.canParse(value))
+}
+
+/**
+ * Turns a failed request into an error that says what went wrong on the network, or undefined. A refused
+ * connection to one of `proxies` is the proxy's fault, not AWS's.
+ */
+export function explainNetworkError(error: unknown, proxies: string[]): AppError | undefined {
   if (!(error instanceof Error)) return undefined
   const code = (error as NodeJS.ErrnoException).code ?? error.name
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
@@ -115,13 +127,15 @@ export function explainNetworkError(error: unknown, proxyUrl: string | undefined
   }
   if (unreachableCodes.has(code)) {
     const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
-    const proxy = proxyUrl ? new URL(proxyUrl) : undefined
-    if (
-      proxy &&
-      address !== undefined &&
-      (proxy.hostname === address || proxy.hostname === 'localhost') &&
-      String(port) === (proxy.port || '80')
-    ) {
+    const proxy = proxies
+      .map((url) => new URL(url))
+      .find(
+        (p) =>
+          address !== undefined &&
+          (p.hostname === address || p.hostname === 'localhost') &&
+          String(port) === (p.port || '80')
+      )
+    if (proxy) {
       return new AppError(
         'NETWORK_PROXY',
         `Proxy refused: ${proxy.host} did not accept the connection (${code}). Check the proxy in Settings → Network or HTTPS_PROXY.`,
