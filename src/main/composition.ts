@@ -13,7 +13,8 @@ import { SettingsService, type SettingsPort } from './services/settings-service'
 import type { OpenDocumentStore } from './services/document-store'
 import { LookupService } from './services/lookup-service'
 import { describeRecovery } from './services/store-recovery'
-import { TemplateFiles, type FileDialogs } from './services/template-files'
+import { TemplateFiles } from './services/template-files'
+import { noFileDialogs, type FileDialogs } from './services/files'
 import { TemplateService } from './services/template-service'
 import { join } from 'node:path'
 import { ActivityService } from './services/activity-service'
@@ -67,15 +68,11 @@ export interface Services {
   clipboard: ClipboardService
 }
 
-const noDialogs: FileDialogs = {
-  saveFile: () => Promise.reject(new Error('No file dialog here: pass a file path instead.')),
-  openFile: () => Promise.reject(new Error('No file dialog here: pass a file path instead.'))
-}
-
 export function createServices(host: Host): Services {
   const profiles = new ProfileService(host.env)
   const sandbox = new SandboxHost(host.userDataPath)
-  const settings = new SettingsService(host.settings, host.vault)
+  const dialogs = host.dialogs ?? noFileDialogs
+  const settings = new SettingsService(host.settings, host.vault, dialogs)
   const mfa = new MfaBroker((request) => host.emit('accounts:mfa-requested', request))
   const gateway = new ConnectGateway(
     profiles,
@@ -110,10 +107,10 @@ export function createServices(host: Host): Services {
     mfa,
     sandbox,
     templates,
-    templateFiles: new TemplateFiles(templates, host.dialogs ?? noDialogs),
+    templateFiles: new TemplateFiles(templates, dialogs),
     lookups,
     createUser: new CreateUserService(gateway, templates, lookups, audit),
-    activity: new ActivityService(audit, host.dialogs ?? noDialogs),
+    activity: new ActivityService(audit, dialogs),
     clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' })
   }
 }

@@ -36,6 +36,7 @@ export function createHandlers(services: Services): Handlers {
     'accounts:remember': (request) => settings.remember(request),
     'settings:get': () => settings.view(),
     'settings:set-network': (request) => settings.setNetwork(request),
+    'settings:pick-ca-file': () => settings.pickCaFile(),
     'templates:list': () => ({ templates: templates.list(), notices: templateNotices() }),
     'templates:save': ({ template, previousName }) => templates.save(template, previousName),
     'templates:duplicate': ({ name }) => templates.duplicate(name),

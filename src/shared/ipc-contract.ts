@@ -188,7 +188,9 @@ export const invokeContract = {
       .strict(),
     response: response<Array<{ id: string; username: string; name: string }>>()
   },
-  'settings:set-network': { request: networkSettingsSchema.strict(), response: response<SettingsView>() }
+  'settings:set-network': { request: networkSettingsSchema.strict(), response: response<SettingsView>() },
+  /** Opens the system's file dialog for a CA file; null when cancelled. Saving it checks the file. */
+  'settings:pick-ca-file': { request: z.undefined(), response: response<{ path: string } | null>() }
 } as const
 
 /** Events main sends to the renderer. */

@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { rootCertificates } from 'node:tls'
 import { describe, expect, it } from 'vitest'
 import { demoAccounts, demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
@@ -158,7 +159,16 @@ describe('Accounts in Chromium', () => {
     expect(JSON.stringify(toWindow)).not.toContain('hunter2')
     expect(e2e.backend.services.settings.network().proxyUrl).toBe('http://me:hunter2@proxy.example.com:3128/')
 
+    // Browse… fills the CA field from the file dialog; saving checks the file is PEM.
+    const caFile = join(mkdtempSync(join(tmpdir(), 'cp-e2e-ca-')), 'company-root.pem')
+    writeFileSync(caFile, rootCertificates[0] ?? '')
+    e2e.backend.dialogAnswers.open = caFile
+    await page.getByTestId('ca-browse').click()
+    await expect.poll(() => page.getByTestId('ca-file').inputValue()).toBe(caFile)
     await page.getByTestId('proxy-url').fill('')
+    await page.getByTestId('network-save').click()
+    await expect.poll(() => e2e.backend.services.settings.network()).toEqual({ caFile })
+    await page.getByTestId('ca-file').fill('')
     await page.getByTestId('network-save').click()
     await expect.poll(() => e2e.backend.services.settings.network()).toEqual({})
     expect(app.errors).toEqual([])

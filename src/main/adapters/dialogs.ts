@@ -1,10 +1,14 @@
-/** File dialogs for import and export, as services see them (a port, so tests can answer them). */
+/** File dialogs for import, export and picking a CA file, as services see them (a port, so tests can answer them). */
 import { dialog, type BrowserWindow } from 'electron'
-import type { FileDialogs } from '../services/template-files'
+import type { FileDialogs } from '../services/files'
 
 export function electronFileDialogs(window: () => BrowserWindow | undefined): FileDialogs {
   const filters = [{ name: 'Connect Provisioner templates', extensions: ['json'] }]
   const csv = [{ name: 'CSV', extensions: ['csv'] }]
+  const pem = [
+    { name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] },
+    { name: 'All files', extensions: ['*'] }
+  ]
   return {
     saveFile: async (defaultName, kind) => {
       const parent = window()
@@ -14,9 +18,9 @@ export function electronFileDialogs(window: () => BrowserWindow | undefined): Fi
         : await dialog.showSaveDialog(options)
       return result.canceled ? undefined : result.filePath
     },
-    openFile: async () => {
+    openFile: async (kind) => {
       const parent = window()
-      const options = { filters, properties: ['openFile' as const] }
+      const options = { filters: kind === 'certificates' ? pem : filters, properties: ['openFile' as const] }
       const result = parent
         ? await dialog.showOpenDialog(parent, options)
         : await dialog.showOpenDialog(options)

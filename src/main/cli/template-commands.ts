@@ -3,7 +3,7 @@ import { Command, Option } from 'commander'
 import { AppError } from '../../shared/result'
 import { createUserSettings } from '../../shared/template-resolve'
 import type { Services } from '../composition'
-import { readText, writeFileAtomic } from '../services/template-files'
+import { readText, writeFileAtomic } from '../services/files'
 import { cliServices } from './cli-host'
 import { exitCodes, table } from './options'
 

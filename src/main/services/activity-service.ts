@@ -1,6 +1,6 @@
 import { auditCsv, filterAudit, type AuditEntry } from '../../shared/activity'
 import type { AuditLog } from './audit-log'
-import { writeFileAtomic, type FileDialogs } from './template-files'
+import { writeFileAtomic, type FileDialogs } from './files'
 
 /** The Activity view: the audit log, newest first, and its export as CSV. */
 export class ActivityService {

@@ -2,6 +2,7 @@ import { accountLabelSchema, type AccountLabel } from '../../shared/accounts'
 import { AppError } from '../../shared/result'
 import type { NetworkSettings, RecentContext, SettingsView } from '../../shared/settings'
 import { readCaFile } from './network'
+import { noFileDialogs, type FileDialogs } from './files'
 import { sessionOnlyVault, type SecretVault } from './secret-vault'
 
 /** Everything in settings.json. */
@@ -43,7 +44,8 @@ export class SettingsService {
 
   constructor(
     private readonly settings: SettingsPort,
-    private readonly vault: SecretVault = sessionOnlyVault
+    private readonly vault: SecretVault = sessionOnlyVault,
+    private readonly dialogs: FileDialogs = noFileDialogs
   ) {
     // Earlier versions stored the password inside the proxy URL: seal it and rewrite the URL.
     const stored = settings.get('network')
@@ -133,6 +135,12 @@ export class SettingsService {
     }
     this.settings.set('network', next)
     return this.view()
+  }
+
+  /** Asks for a CA file in the system's file dialog; null when cancelled. Saving it checks the file. */
+  async pickCaFile(): Promise<{ path: string } | null> {
+    const path = await this.dialogs.openFile('certificates')
+    return path ? { path } : null
   }
 
   /** Gives an account a label and colour, or removes it (null). */
