@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { demoAccounts } from '../../src/main/sandbox/demo-seed'
 import { screenshot, useE2e, type AppPage } from './harness'
 
 const e2e = useE2e()
@@ -68,6 +69,12 @@ describe('Create user in Chromium', () => {
       'Created ada.lovelace in alpha-contact-center (111122223333, us-east-1)'
     )
     const userId = await page.getByTestId('created-id').textContent()
+    await page.getByTestId('copy-summary').click()
+    await expect
+      .poll(() => e2e.backend.clipboard.at(-1))
+      .toBe(
+        `Created ada.lovelace in alpha-contact-center (111122223333, us-east-1)\nUser ID: ${userId}\nARN: arn:aws:connect:us-east-1:111122223333:instance/${demoAccounts.alpha.instanceId}/agent/${userId}`
+      )
     await screenshot(page, 'create-result')
 
     await page.getByTestId('nav-activity').click()
