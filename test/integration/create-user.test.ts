@@ -159,6 +159,26 @@ describe('create user', () => {
     })
   })
 
+  it('looks the instance up again when a name is not in the cached lookups, before refusing', async () => {
+    await services.lookups.refresh(alpha)
+    const instance = sandbox.state.instances.get(demo.alpha.instanceId)
+    if (!instance) throw new Error('no alpha')
+    instance.routingProfiles.set('rp-new-outbound', { id: 'rp-new-outbound', name: 'Outbound Campaigns' })
+    const preview = await services.createUser.preview({
+      context: alpha,
+      template: {
+        name: 'Outbound',
+        routingProfile: 'Outbound Campaigns',
+        securityProfiles: ['Agent'],
+        phone: { mode: 'classic', phoneType: 'SOFT_PHONE', autoAccept: false, afterContactWorkSeconds: 0 }
+      },
+      person: person('New', 'Profile', { username: 'new.profile', email: 'new.profile@alpha.example.com' })
+    })
+    expect(preview.problems).toEqual([])
+    expect(preview.request).toMatchObject({ RoutingProfileId: 'rp-new-outbound' })
+    instance.routingProfiles.delete('rp-new-outbound')
+  })
+
   it('retries throttling and 500s with backoff, and does not retry the users quota', async () => {
     sandbox.faults.next('throttle', 'CreateUser')
     sandbox.faults.next('fail', 'CreateUser')

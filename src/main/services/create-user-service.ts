@@ -124,11 +124,17 @@ export class CreateUserService {
     const template =
       typeof input.template === 'string' ? this.templates.get(input.template) : this.inline(input.template)
     const person = withDerivedFields(personSchema.parse(input.person), template)
-    const lookups = await this.lookups.forInstance(context)
     const effective = person.hierarchyGroup.trim()
       ? { ...template, hierarchyGroup: person.hierarchyGroup.trim() }
       : template
-    const resolved = resolveTemplate(effective, lookups)
+    const cached = this.lookups.cached(context, identity.accountId)
+    let lookups = cached ?? (await this.lookups.refresh(context))
+    let resolved = resolveTemplate(effective, lookups)
+    // A name the cached lookups do not know may have been added since: look once more before refusing.
+    if (!resolved.ok && cached) {
+      lookups = await this.lookups.refresh(context)
+      resolved = resolveTemplate(effective, lookups)
+    }
     const base: CreateUserPreview = {
       accountId: identity.accountId,
       region: context.region,
