@@ -3,22 +3,11 @@ import { Command } from 'commander'
 import type { ProfileSummary } from '../../shared/accounts'
 import { cliServices } from './cli-host'
 import { table } from './options'
+import { profileOf, profileRegionOf, type TargetFlags } from './targets'
 
 type Output = (line: string) => void
 
-interface ProfileFlags {
-  profile?: string
-  region?: string
-  json?: boolean
-}
-
-/** `--profile`, falling back to AWS_PROFILE; a usage error when neither is there. */
-function profileOf(flags: ProfileFlags, command: Command): string {
-  const profile = flags.profile ?? process.env['AWS_PROFILE']
-  if (!profile)
-    command.error('error: --profile is required (or set AWS_PROFILE).', { exitCode: 2, code: 'cli.profile' })
-  return profile as string
-}
+type ProfileFlags = TargetFlags & { json?: boolean }
 
 function describeKinds(profile: ProfileSummary): string {
   return profile.kinds.join('+') || '-'
@@ -75,8 +64,7 @@ export function accountCommands(out: Output): Command[] {
     .option('--json', 'print JSON')
     .action(async (flags: ProfileFlags, command: Command) => {
       const services = cliServices()
-      const profile = profileOf(flags, command)
-      const region = services.gateway.region({ profile, ...(flags.region ? { region: flags.region } : {}) })
+      const { profile, region } = profileRegionOf(services, flags, command)
       const list = await services.gateway.listInstances({ profile, region })
       if (flags.json) return out(JSON.stringify(list, null, 2))
       if (list.length === 0) return out(`No Amazon Connect instance in ${region} for profile ${profile}.`)

@@ -5,6 +5,7 @@ import { generatePassword, type PersonInput } from '../../shared/create-user'
 import { AppError } from '../../shared/result'
 import type { TemplateInput } from '../../shared/templates'
 import { cliServices } from './cli-host'
+import { instanceContextOf, profileOf } from './targets'
 import { exitCodes, integer } from './options'
 
 type Output = (line: string) => void
@@ -140,23 +141,11 @@ export function createCommand(out: Output): Command {
     .option('--dry-run', 'validate, resolve and check for a duplicate, print the request; send nothing')
     .option('--json', 'print JSON')
     .action(async (flags: CreateFlags, command: Command) => {
-      const profile = flags.profile ?? process.env['AWS_PROFILE']
-      if (!profile)
-        command.error('error: --profile is required (or set AWS_PROFILE).', { exitCode: exitCodes.usage })
+      profileOf(flags, command) // a missing profile is a usage error before any password is read
       const { password, generated } = passwordOf(flags, command)
       const services = cliServices()
       const template = templateOf(flags, flags.template ? services.templates.get(flags.template) : undefined)
-      const region = services.gateway.region({
-        profile: profile as string,
-        ...(flags.region ? { region: flags.region } : {})
-      })
-      const instances = await services.gateway.listInstances({ profile: profile as string, region })
-      const instance = instances.find((i) => i.id === flags.instance || i.alias === flags.instance)
-      if (!instance)
-        throw new AppError(
-          'NOT_FOUND',
-          `No instance "${flags.instance}" in ${region} for profile ${profile}.`
-        )
+      const context = await instanceContextOf(services, flags, command)
       const person: PersonInput = {
         username: flags.username,
         firstName: flags.firstName ?? '',
@@ -168,7 +157,7 @@ export function createCommand(out: Output): Command {
         directoryUserId: flags.directoryUserId ?? ''
       }
       const input = {
-        context: { profile: profile as string, region, instanceId: instance.id },
+        context,
         template,
         person
       }
@@ -179,7 +168,7 @@ export function createCommand(out: Output): Command {
         else {
           out(
             valid
-              ? `Valid: ${preview.username} can be created in ${preview.instanceAlias} (${preview.accountId}, ${region}). Nothing was sent.`
+              ? `Valid: ${preview.username} can be created in ${preview.instanceAlias} (${preview.accountId}, ${context.region}). Nothing was sent.`
               : `Refused: nothing would be sent.`
           )
           if (preview.duplicate)

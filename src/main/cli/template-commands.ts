@@ -1,32 +1,12 @@
 /** `templates …`: the same templates file as the app (in its data folder), on the command line. */
 import { Command, Option } from 'commander'
-import { AppError } from '../../shared/result'
 import { createUserSettings } from '../../shared/template-resolve'
-import type { Services } from '../composition'
 import { readText, writeFileAtomic } from '../services/files'
 import { cliServices } from './cli-host'
+import { instanceContextOf } from './targets'
 import { exitCodes, table } from './options'
 
 type Output = (line: string) => void
-
-/** An instance given by ID or alias, in the profile's account and Region. */
-async function instanceOf(
-  services: Services,
-  profile: string,
-  region: string,
-  idOrAlias: string
-): Promise<string> {
-  const instances = await services.gateway.listInstances({ profile, region })
-  const found = instances.find((i) => i.id === idOrAlias || i.alias === idOrAlias)
-  if (!found) {
-    const known = instances.map((i) => `${i.alias} (${i.id})`).join(', ') || 'none'
-    throw new AppError(
-      'NOT_FOUND',
-      `No instance "${idOrAlias}" in ${region} for profile ${profile}; instances there: ${known}.`
-    )
-  }
-  return found.id
-}
 
 export function templateCommands(out: Output): Command {
   const templates = new Command('templates').description(
@@ -123,20 +103,9 @@ export function templateCommands(out: Output): Command {
         flags: { profile?: string; region?: string; instance: string; refresh?: boolean; json?: boolean },
         command: Command
       ) => {
-        const profile = flags.profile ?? process.env['AWS_PROFILE']
-        if (!profile)
-          command.error('error: --profile is required (or set AWS_PROFILE).', { exitCode: exitCodes.usage })
         const services = cliServices()
         const template = services.templates.get(name)
-        const region = services.gateway.region({
-          profile: profile as string,
-          ...(flags.region ? { region: flags.region } : {})
-        })
-        const context = {
-          profile: profile as string,
-          region,
-          instanceId: await instanceOf(services, profile as string, region, flags.instance)
-        }
+        const context = await instanceContextOf(services, flags, command)
         const lookups = flags.refresh
           ? await services.lookups.refresh(context)
           : await services.lookups.forInstance(context)
@@ -148,7 +117,7 @@ export function templateCommands(out: Output): Command {
                 template: template.name,
                 instance: lookups.alias,
                 accountId: lookups.accountId,
-                region,
+                region: context.region,
                 lookupsFetchedAt: lookups.fetchedAt,
                 ...result
               },
@@ -157,10 +126,12 @@ export function templateCommands(out: Output): Command {
             )
           )
         else if (result.ok) {
-          out(`"${template.name}" resolves in ${lookups.alias} (${lookups.accountId}, ${region}):`)
+          out(`"${template.name}" resolves in ${lookups.alias} (${lookups.accountId}, ${context.region}):`)
           out(JSON.stringify(createUserSettings(template, result.ids), null, 2))
         } else {
-          out(`"${template.name}" does not resolve in ${lookups.alias} (${lookups.accountId}, ${region}):`)
+          out(
+            `"${template.name}" does not resolve in ${lookups.alias} (${lookups.accountId}, ${context.region}):`
+          )
           for (const problem of result.problems) out(`  ${problem.message}`)
         }
         if (!result.ok) process.exitCode = exitCodes.failed
