@@ -40,6 +40,11 @@ describe('SettingsService and the proxy password', () => {
     expect(restarted.network().proxyUrl).toBe('http://me:hunter2@proxy.corp:3128/')
     restarted.setNetwork({ proxyUrl: 'http://me:****@proxy2.corp:8080' })
     expect(restarted.network().proxyUrl).toBe('http://me:hunter2@proxy2.corp:8080/')
+    // A save refused for a bad CA file changes nothing, the password included.
+    expect(() =>
+      restarted.setNetwork({ proxyUrl: 'http://me:other@proxy2.corp:8080', caFile: '/nonexistent.pem' })
+    ).toThrow(/cannot be read/)
+    expect(restarted.network().proxyUrl).toBe('http://me:hunter2@proxy2.corp:8080/')
     restarted.setNetwork({})
     expect(port.get('sealedProxyPassword')).toBeUndefined()
     expect(restarted.view().proxyPasswordKept).toBeUndefined()

@@ -104,6 +104,7 @@ export class SettingsService {
   /** Sets the proxy and CA file; an empty value clears it. A masked password keeps the stored one. */
   setNetwork(input: NetworkSettings): SettingsView {
     const next: NetworkSettings = {}
+    let password = ''
     if (input.proxyUrl) {
       let url: URL
       try {
@@ -122,17 +123,16 @@ export class SettingsService {
           { field: 'proxyUrl' }
         )
       }
-      const password = url.password === '****' ? (this.proxyPassword() ?? '') : url.password
+      password = url.password === '****' ? (this.proxyPassword() ?? '') : url.password
       url.password = ''
       next.proxyUrl = url.href
-      this.keepProxyPassword(password)
-    } else {
-      this.keepProxyPassword('')
     }
     if (input.caFile) {
       readCaFile(input.caFile, 'Settings → Network')
       next.caFile = input.caFile
     }
+    // Only once everything is valid: a refused save leaves the stored proxy and its password as they were.
+    this.keepProxyPassword(password)
     this.settings.set('network', next)
     return this.view()
   }
