@@ -250,6 +250,65 @@ describe('awsFilePaths and parseAwsIni', () => {
       { file: 'f', line: 1, reason: '"stray = 1" comes before any [section] header.' }
     ])
     const values = Object.fromEntries([...(parsed.sections[0]?.values ?? [])].map(([k, v]) => [k, v.value]))
-    expect(values).toEqual({ s3: '', 's3.max_concurrent_requests': '10', region: 'eu-west-1' })
+    // As the AWS SDK: an empty value (`s3 =`) stores nothing, it only opens the nested block.
+    expect(values).toEqual({ 's3.max_concurrent_requests': '10', region: 'eu-west-1' })
+  })
+})
+
+describe('ProfileService reads values as the AWS SDK does', () => {
+  const { env, dir } = files(
+    `[profile london]
+region = eu-west-2   # London
+endpoint_url = http://127.0.0.1:4566 ; the Sandbox
+services = local  # nested endpoints
+aws_access_key_id = AKIAEXAMPLEEXAMPLE66
+aws_secret_access_key = s#not-a-comment
+
+[services local]
+connect =
+  endpoint_url = http://127.0.0.1:5000/#frag   # comment
+sts =
+  endpoint_url =
+[profile shouty]
+Region = eu-west-1
+aws_access_key_id = AKIAEXAMPLEEXAMPLE77
+aws_secret_access_key = w
+[default]
+region = us-east-1
+[profile default]
+region = ap-south-1
+`
+  )
+  const service = new ProfileService(env)
+
+  it('strips inline comments from the region and the endpoints', () => {
+    expect(service.regionOf('london')).toBe('eu-west-2')
+    expect(service.profile('london').values.get('aws_secret_access_key')?.value).toBe('s#not-a-comment')
+    expect(service.endpointFor('london', 'connect')).toBe('http://127.0.0.1:5000/#frag')
+    // `sts.endpoint_url =` is empty: the SDK stores nothing, so the profile's endpoint_url applies.
+    expect(service.endpointFor('london', 'sts')).toBe('http://127.0.0.1:4566')
+    const london = service.list().profiles.find((p) => p.name === 'london')
+    expect(london).toMatchObject({ region: 'eu-west-2', hasEndpointUrl: true, problems: [] })
+  })
+
+  it('keeps key case, as the SDK (so Region is not the region) and says so', () => {
+    expect(service.regionOf('shouty')).toBeUndefined()
+    expect(service.list().profiles.find((p) => p.name === 'shouty')?.problems).toEqual([
+      {
+        file: join(dir, 'config'),
+        line: 14,
+        reason: '"Region" is not read as "region": the AWS SDK\'s keys are case-sensitive.'
+      }
+    ])
+  })
+
+  it('reads [profile default] instead of [default] when the config file has both', () => {
+    expect(service.regionOf('default')).toBe('ap-south-1')
+    expect(service.list().problems).toContainEqual({
+      file: join(dir, 'config'),
+      line: 17,
+      reason:
+        '[default] is ignored: this file also has [profile default], and the AWS SDK then reads only [profile default].'
+    })
   })
 })

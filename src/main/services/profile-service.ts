@@ -12,21 +12,11 @@ export interface MergedProfile {
 
 const credentialSources = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer']
 
-/** Both files, parsed and merged. */
-export interface LoadedFiles {
-  profiles: Map<string, MergedProfile>
-  ssoSessions: Set<string>
-  services: Map<string, IniSection>
-  problems: ProfileProblem[]
-}
-
 /**
  * Lists and classifies the admin's AWS profiles. It reads the files fresh on every call (so edits show
  * up without a restart), never writes them, and describes a broken profile instead of failing the list.
  */
 export class ProfileService {
-  private loaded: { version: string; value: LoadedFiles } | undefined
-
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   /** The two files' paths and a token that changes whenever either file changes. */
