@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { it } from 'vitest'
-import { signRequest } from '../src/main/sandbox/sigv4'
+import { signRequest } from '../test/integration/sigv4-signer'
 import type { SandboxSeedInput } from '../src/main/sandbox/seed'
 import { machine, median, writeSection } from './results'
 
