@@ -1,7 +1,8 @@
 /**
  * AWS Signature Version 4, written out from the specification so the Sandbox checks signatures
- * independently of the SDK that made them. `verifySigV4` is what the server runs on every request;
- * `signRequest` exists for the benchmark's load generator, which must sign like a real client.
+ * independently of the SDK that made them. `verifySigV4` is what the server runs on every request.
+ * `signRequest` is not used by the Sandbox: it stays only until test/integration/sandbox-sdk.test.ts
+ * imports the test signer (test/integration/sigv4-signer.ts) that the benchmark already uses.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
@@ -67,10 +68,24 @@ export function parseAuthorization(value: string | undefined): SigV4Authorizatio
   return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature }
 }
 
-function canonicalRequest(request: SignableRequest, signedHeaders: string[]): string {
+/**
+ * A non-S3 service's canonical URI: the path normalised as RFC 3986 says (empty and "." segments
+ * dropped, ".." removing the one before, as the SDKs and AWS do), then each already-encoded segment
+ * encoded again.
+ */
+function canonicalPath(rawPath: string): string {
+  const segments: string[] = []
+  for (const segment of rawPath.split('/')) {
+    if (segment === '' || segment === '.') continue
+    if (segment === '..') segments.pop()
+    else segments.push(uriEncode(segment))
+  }
+  return `/${segments.join('/')}${segments.length > 0 && rawPath.endsWith('/') ? '/' : ''}`
+}
+
+function canonicalRequest(request: SignableRequest, signedHeaders: string[], payloadHash: string): string {
   const [rawPath = '/', rawQuery = ''] = request.url.split('?', 2) as [string, string?]
-  // Non-S3 services sign the path encoded twice: each already-encoded segment is encoded again.
-  const path = rawPath.split('/').map(uriEncode).join('/') || '/'
+  const path = canonicalPath(rawPath)
   const query = rawQuery
     .split('&')
     .filter(Boolean)
@@ -86,7 +101,6 @@ function canonicalRequest(request: SignableRequest, signedHeaders: string[]): st
   const headers = signedHeaders
     .map((name) => `${name}:${(header(request.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('')
-  const payloadHash = header(request.headers, 'x-amz-content-sha256') ?? sha256Hex(request.body)
   return [request.method, path, query, headers, signedHeaders.join(';'), payloadHash].join('\n')
 }
 
@@ -107,14 +121,15 @@ function signature(
   request: SignableRequest,
   auth: SigV4Authorization,
   secret: string,
-  amzDate: string
+  amzDate: string,
+  payloadHash = sha256Hex(request.body)
 ): string {
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`
   const stringToSign = [
     algorithm,
     amzDate,
     scope,
-    sha256Hex(canonicalRequest(request, auth.signedHeaders))
+    sha256Hex(canonicalRequest(request, auth.signedHeaders, payloadHash))
   ].join('\n')
   return createHmac('sha256', signingKey(secret, auth.date, auth.region, auth.service))
     .update(stringToSign)
@@ -145,7 +160,17 @@ export function verifySigV4(
       reason: `Signature expired: ${amzDate} is more than 15 minutes from the server time.`
     }
   }
-  const expected = Buffer.from(signature(request, auth, secret, amzDate))
+  // The signature covers the body through its hash: a client-supplied x-amz-content-sha256 (the SDKs
+  // send one) is only trusted when it is the body's hash, else any body would pass under it.
+  const payloadHash = sha256Hex(request.body)
+  const claimedHash = header(request.headers, 'x-amz-content-sha256')
+  if (claimedHash !== undefined && claimedHash !== payloadHash) {
+    return {
+      ok: false,
+      reason: "The provided 'x-amz-content-sha256' header does not match what was computed."
+    }
+  }
+  const expected = Buffer.from(signature(request, auth, secret, amzDate, payloadHash))
   const given = Buffer.from(auth.signature)
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return {
