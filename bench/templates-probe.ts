@@ -1,7 +1,8 @@
 /** Runs in a fresh Node process over a prepared data folder: times each template operation once, cold. */
 import { join } from 'node:path'
-import { openConfDocumentStore } from '../src/main/cli/conf-store'
-import type { ConnectGateway } from '../src/main/services/connect-gateway'
+import { openFileDocumentStore } from '../src/main/cli/file-store'
+import type { AccountDirectory } from '../src/main/services/account-directory'
+import type { ConnectGateway } from '../src/main/services/aws/connect-gateway'
 import { LookupService } from '../src/main/services/lookup-service'
 import { TemplateService } from '../src/main/services/template-service'
 import { searchTemplates } from '../src/shared/templates'
@@ -14,7 +15,7 @@ const timed = <T>(run: () => T): [T, number] => {
 }
 
 const [service, openMs] = timed(
-  () => new TemplateService(() => openConfDocumentStore(folder, 'templates'), join(folder, 'templates.json'))
+  () => new TemplateService(() => openFileDocumentStore(folder, 'templates'), join(folder, 'templates.json'))
 )
 const [list, listMs] = timed(() => service.list())
 const [found, searchMs] = timed(() => searchTemplates(list, 'tier 2 london'))
@@ -23,9 +24,10 @@ if (!first) throw new Error('no templates prepared')
 const [, saveMs] = timed(() => service.save({ ...first, description: `edited ${Date.now()}` }, first.name))
 const [lookups, lookupsMs] = timed(() =>
   new LookupService(
-    () => openConfDocumentStore(folder, 'lookups'),
+    () => openFileDocumentStore(folder, 'lookups'),
     join(folder, 'lookups.json'),
-    undefined as unknown as ConnectGateway
+    undefined as unknown as ConnectGateway,
+    undefined as unknown as AccountDirectory
   ).all()
 )
 process.stdout.write(

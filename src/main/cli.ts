@@ -6,26 +6,26 @@ import { Command, CommanderError } from 'commander'
 import { version } from '../../package.json'
 import { exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
-import { closeServices } from './cli/cli-host'
+import { closeServices, processIo, type CliIo } from './cli/cli-host'
 import { createCommand } from './cli/create-command'
 import { sandboxCommand } from './cli/sandbox-command'
 import { templateCommands } from './cli/template-commands'
 
-/** Builds the program; output goes through `out`/`err` so tests can capture it. */
-export function buildProgram(out: (line: string) => void, err: (line: string) => void): Command {
+/** Builds the program; everything it reads and writes goes through `io`, so tests run it in-process. */
+export function buildProgram(io: CliIo): Command {
   const program = new Command('connect-provisioner')
     .description('Create Amazon Connect users safely: profiles, templates, bulk CSV, and a local Sandbox.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
-      writeOut: (text) => out(text.trimEnd()),
-      writeErr: (text) => err(text.trimEnd())
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd())
     })
     .exitOverride()
-  for (const command of accountCommands(out)) program.addCommand(command)
-  program.addCommand(templateCommands(out))
-  program.addCommand(createCommand(out))
-  program.addCommand(sandboxCommand(out))
+  for (const command of accountCommands(io)) program.addCommand(command)
+  program.addCommand(templateCommands(io))
+  program.addCommand(createCommand(io))
+  program.addCommand(sandboxCommand(io.out))
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())
     command.commands.forEach(configure)
@@ -34,13 +34,13 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
   return program
 }
 
-/** Runs the CLI with `argv` (without node and script) and resolves to its exit code. */
-export async function runCli(
-  argv: string[],
-  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-  err: (line: string) => void = (line) => process.stderr.write(`${line}\n`)
-): Promise<number> {
-  const program = buildProgram(out, err)
+/**
+ * Runs the CLI with `argv` (without node and script) and resolves to its exit code. `io` replaces the
+ * process's streams and environment, in part or whole (tests run the CLI in-process this way).
+ */
+export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const cliIo: CliIo = { ...processIo, ...io }
+  const program = buildProgram(cliIo)
   try {
     process.exitCode = undefined
     await program.parseAsync(argv, { from: 'user' })
@@ -50,7 +50,7 @@ export async function runCli(
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
       return benign ? exitCodes.ok : error.exitCode === exitCodes.failed ? exitCodes.usage : error.exitCode
     }
-    err(`Error: ${error instanceof Error ? error.message : String(error)}`)
+    cliIo.err(`Error: ${error instanceof Error ? error.message : String(error)}`)
     return exitCodes.failed
   } finally {
     await closeServices()

@@ -5,10 +5,15 @@
 import type { EventChannel, EventContract } from '../shared/ipc-contract'
 import { AccountService } from './services/account-service'
 import { AppInfoService } from './services/app-info-service'
-import { ConnectGateway } from './services/connect-gateway'
+import { ConnectGateway } from './services/aws/connect-gateway'
+import { ClientFactory } from './services/aws/client-factory'
+import { ProfileAccountSource } from './services/aws/profile-source'
+import { PacerPool, connectDefaultPace, systemClock, type Pace } from './services/aws/pacing'
+import { defaultRetryPolicy, type RetryPolicy } from './services/aws/retry'
+import { AccountDirectory } from './services/account-directory'
 import { MfaBroker, type MfaPrompter } from './services/mfa-broker'
 import { ProfileService } from './services/profile-service'
-import { SandboxHost } from './services/sandbox-host'
+import { SandboxAccountSource, SandboxHost } from './services/sandbox-host'
 import { SettingsService, type SettingsPort } from './services/settings-service'
 import type { OpenDocumentStore } from './services/document-store'
 import { LookupService } from './services/lookup-service'
@@ -21,8 +26,6 @@ import { ActivityService } from './services/activity-service'
 import { AuditLog } from './services/audit-log'
 import { ClipboardService, type ClipboardPort } from './services/clipboard-service'
 import { CreateUserService } from './services/create-user-service'
-import type { RetryPolicy } from './services/connect-gateway'
-import type { Pace } from './services/request-pacer'
 import type { SecretVault } from './services/secret-vault'
 
 /** What the host (app, test, CLI) provides. */
@@ -39,7 +42,7 @@ export interface Host {
   dialogs?: FileDialogs
   /** The system clipboard (the app's); without one, copies go nowhere. */
   clipboard?: ClipboardPort
-  /** CreateUser's retries; tests shorten the backoff. */
+  /** How every AWS call retries throttling and server errors; tests shorten the backoff. */
   retry?: RetryPolicy
   /** How fast Connect calls go per profile and Region: Connect's default quota (2/s, bursts of 5) unless set. */
   pace?: Pace
@@ -57,6 +60,8 @@ export interface Services {
   appInfo: AppInfoService
   accounts: AccountService
   gateway: ConnectGateway
+  /** Caller identities and instances, cached on disk: every AWS call is quota. */
+  directory: AccountDirectory
   settings: SettingsService
   mfa: MfaBroker
   sandbox: SandboxHost
@@ -74,15 +79,25 @@ export function createServices(host: Host): Services {
   const dialogs = host.dialogs ?? noFileDialogs
   const settings = new SettingsService(host.settings, host.vault, dialogs)
   const mfa = new MfaBroker((request) => host.emit('accounts:mfa-requested', request))
-  const gateway = new ConnectGateway(
-    profiles,
-    sandbox,
-    () => settings.network(),
-    host.mfaPrompter ?? mfa.prompt,
-    host.retry,
-    host.pace
-  )
   const folder = host.userDataPath
+  let directory: AccountDirectory | undefined
+  const factory = new ClientFactory(
+    [
+      new ProfileAccountSource(profiles, () => settings.network(), host.mfaPrompter ?? mfa.prompt, host.env),
+      new SandboxAccountSource(sandbox)
+    ],
+    new PacerPool(folder, host.pace ?? connectDefaultPace),
+    host.retry ?? defaultRetryPolicy,
+    { sleep: systemClock.sleep, random: Math.random },
+    (target) => directory?.knownAccountId(target)
+  )
+  const gateway = new ConnectGateway(factory)
+  directory = new AccountDirectory(
+    () => host.openStore(folder, 'account-cache'),
+    join(folder, 'account-cache.json'),
+    gateway,
+    (profile) => factory.source(profile).fingerprint(profile)
+  )
   const templates = new TemplateService(
     () => host.openStore(folder, 'templates'),
     join(folder, 'templates.json')
@@ -90,10 +105,13 @@ export function createServices(host: Host): Services {
   const lookups = new LookupService(
     () => host.openStore(folder, 'lookups'),
     join(folder, 'lookups.json'),
-    gateway
+    gateway,
+    directory
   )
   const audit = new AuditLog(folder)
-  const recoveries = [templates.recovery, lookups.recovery].flatMap((r) => (r ? [describeRecovery(r)] : []))
+  const recoveries = [templates.recovery, lookups.recovery, directory.recovery].flatMap((r) =>
+    r ? [describeRecovery(r)] : []
+  )
   return {
     appInfo: new AppInfoService({
       name: host.name,
@@ -103,13 +121,14 @@ export function createServices(host: Host): Services {
     }),
     accounts: new AccountService(profiles, sandbox),
     gateway,
+    directory,
     settings,
     mfa,
     sandbox,
     templates,
     templateFiles: new TemplateFiles(templates, dialogs),
     lookups,
-    createUser: new CreateUserService(gateway, templates, lookups, audit),
+    createUser: new CreateUserService(gateway, directory, templates, lookups, audit),
     activity: new ActivityService(audit, dialogs),
     clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' })
   }

@@ -12,6 +12,7 @@ export function createHandlers(services: Services): Handlers {
     appInfo,
     accounts,
     gateway,
+    directory,
     settings,
     mfa,
     templates,
@@ -25,9 +26,10 @@ export function createHandlers(services: Services): Handlers {
   return {
     'app:info': () => appInfo.info(),
     'accounts:list-profiles': () => accounts.list(),
-    'accounts:whoami': (request) => gateway.whoami(request),
-    'accounts:list-instances': (request) => gateway.listInstances(request),
-    'accounts:describe-instance': (request) => gateway.describeInstance(request),
+    'accounts:whoami': (request) => directory.identity(request),
+    'accounts:list-instances': ({ refresh, ...context }) =>
+      directory.instances(context, refresh ? { refresh } : {}),
+    'accounts:describe-instance': (request) => directory.instance(request),
     'accounts:answer-mfa': ({ requestId, code }) => {
       mfa.answer(requestId, code)
       return null

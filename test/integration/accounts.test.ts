@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConfDocumentStore } from '../../src/main/cli/conf-store'
+import { openFileDocumentStore } from '../../src/main/cli/file-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
@@ -59,7 +59,7 @@ function services(
     version: '0',
     userDataPath: mkdtempSync(join(tmpdir(), 'cp-userdata-')),
     settings: memorySettings(options.settings),
-    openStore: openConfDocumentStore,
+    openStore: openFileDocumentStore,
     notices: [],
     emit: () => {},
     mfaPrompter: async ({ profile, mfaSerial }) => {
@@ -86,8 +86,8 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 describe('whoami and instances through real profiles', () => {
   it('uses static keys and endpoint_url, lists and describes instances', async () => {
     useConfig(`[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demo.alpha)}`)
-    const { gateway } = services()
-    expect(await gateway.whoami({ profile: 'alpha' })).toEqual({
+    const { gateway, directory } = services()
+    expect(await directory.identity({ profile: 'alpha' })).toEqual({
       accountId: '111122223333',
       arn: 'arn:aws:iam::111122223333:user/sandbox-admin',
       userId: expect.any(String),
@@ -110,9 +110,9 @@ describe('whoami and instances through real profiles', () => {
     useConfig(
       `[profile svc]\nregion = eu-west-2\nservices = local\n${keys(demo.bravo)}\n[services local]\nconnect =\n  endpoint_url = ${sandbox.url}\nsts =\n  endpoint_url = ${sandbox.url}\n`
     )
-    expect((await services().gateway.whoami({ profile: 'svc' })).accountId).toBe('444455556666')
+    expect((await services().directory.identity({ profile: 'svc' })).accountId).toBe('444455556666')
     useConfig(`[profile plain]\nregion = eu-west-2\n${keys(demo.bravo)}`, { AWS_ENDPOINT_URL: sandbox.url })
-    const { gateway } = services()
+    const { gateway, directory } = services()
     expect((await gateway.listInstances({ profile: 'plain', region: 'eu-west-2' }))[0]?.alias).toBe(
       'bravo-retail'
     )
@@ -125,16 +125,16 @@ describe('whoami and instances through real profiles', () => {
         `[profile hop2]\nrole_arn = ${demoRoles.bravoAdmin}\nsource_profile = hop1\nmfa_serial = ${demoMfa.serialNumber}\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\n`
     )
     const built = services({ mfa: async () => demoMfa.code })
-    const who = await built.gateway.whoami({ profile: 'hop2' })
+    const who = await built.directory.identity({ profile: 'hop2' })
     expect(who.accountId).toBe('444455556666')
     expect(who.arn).toMatch(/^arn:aws:sts::444455556666:assumed-role\/ConnectAdmin\//)
     expect(built.prompts).toEqual([`hop2 ${demoMfa.serialNumber}`])
     await built.gateway.listInstances({ profile: 'hop2', region: 'eu-west-2' })
-    await built.gateway.whoami({ profile: 'hop2' })
+    await built.directory.identity({ profile: 'hop2' })
     expect(built.prompts).toHaveLength(1)
 
     const wrong = services({ mfa: async () => '000000' })
-    const denied = await failure(wrong.gateway.whoami({ profile: 'hop2' }))
+    const denied = await failure(wrong.directory.identity({ profile: 'hop2' }))
     expect(denied.code).toBe('AWS')
     expect(denied.message).toMatch(/MultiFactorAuthentication failed/)
 
@@ -143,13 +143,13 @@ describe('whoami and instances through real profiles', () => {
       version: '0',
       userDataPath: mkdtempSync(join(tmpdir(), 'cp-userdata-')),
       settings: memorySettings(),
-      openStore: openConfDocumentStore,
+      openStore: openFileDocumentStore,
       notices: [],
       emit: (_channel, payload) => {
         if ('requestId' in payload) cancelled.mfa.answer(payload.requestId, null)
       }
     })
-    const refused = await failure(cancelled.gateway.whoami({ profile: 'hop2' }))
+    const refused = await failure(cancelled.directory.identity({ profile: 'hop2' }))
     expect(refused).toMatchObject({
       code: 'CREDENTIALS',
       message: 'MFA was cancelled, so the profile’s role was not assumed.'
@@ -167,14 +167,14 @@ describe('whoami and instances through real profiles', () => {
     useConfig(
       `[profile proc]\nregion = eu-west-2\nendpoint_url = ${sandbox.url}\ncredential_process = ${process.execPath} ${script}\n`
     )
-    expect((await services().gateway.whoami({ profile: 'proc' })).accountId).toBe('444455556666')
+    expect((await services().directory.identity({ profile: 'proc' })).accountId).toBe('444455556666')
   })
 
   it('names the exact command when an SSO session is missing', async () => {
     useConfig(
       `[profile corp-sso]\nregion = us-east-1\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n`
     )
-    const error = await failure(services().gateway.whoami({ profile: 'corp-sso' }))
+    const error = await failure(services().directory.identity({ profile: 'corp-sso' }))
     expect(error.code).toBe('CREDENTIALS')
     expect(error.message).toContain('aws sso login --profile corp-sso')
   })
@@ -183,15 +183,15 @@ describe('whoami and instances through real profiles', () => {
     useConfig(
       `[profile bad]\nendpoint_url = ${sandbox.url}\naws_access_key_id = ${demo.alpha.accessKeyId}\naws_secret_access_key = wrong\n`
     )
-    const { gateway } = services()
-    const wrong = await failure(gateway.whoami({ profile: 'bad', region: 'us-east-1' }))
+    const { gateway, directory } = services()
+    const wrong = await failure(directory.identity({ profile: 'bad', region: 'us-east-1' }))
     expect(wrong).toMatchObject({
       code: 'AWS',
       message: 'The secret key of profile "bad" does not match its access key.',
       details: { awsCode: 'SignatureDoesNotMatch' }
     })
-    expect(await failure(gateway.whoami({ profile: 'bad' }))).toMatchObject({ code: 'REGION_MISSING' })
-    expect(await failure(gateway.whoami({ profile: 'ghost', region: 'us-east-1' }))).toMatchObject({
+    expect(await failure(directory.identity({ profile: 'bad' }))).toMatchObject({ code: 'REGION_MISSING' })
+    expect(await failure(directory.identity({ profile: 'ghost', region: 'us-east-1' }))).toMatchObject({
       code: 'PROFILE_NOT_FOUND'
     })
   })
@@ -201,7 +201,7 @@ describe('locked-down networks', () => {
   it('sends every call through the proxy set in Settings, and through HTTPS_PROXY', async () => {
     useConfig(`[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demo.alpha)}`)
     proxy.seen.length = 0
-    await services({ settings: { network: { proxyUrl: proxy.url } } }).gateway.whoami({ profile: 'alpha' })
+    await services({ settings: { network: { proxyUrl: proxy.url } } }).directory.identity({ profile: 'alpha' })
     expect(proxy.seen).toEqual([`POST ${sandbox.url}/`])
 
     useConfig(
@@ -224,7 +224,7 @@ describe('locked-down networks', () => {
   it('reports a proxy that refuses as a proxy problem', async () => {
     useConfig(`[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demo.alpha)}`)
     const error = await failure(
-      services({ settings: { network: { proxyUrl: 'http://127.0.0.1:9' } } }).gateway.whoami({
+      services({ settings: { network: { proxyUrl: 'http://127.0.0.1:9' } } }).directory.identity({
         profile: 'alpha'
       })
     )
@@ -235,24 +235,24 @@ describe('locked-down networks', () => {
   it('trusts a CA from the profile’s ca_bundle, AWS_CA_BUNDLE or Settings, and says so when it is missing', async () => {
     const profile = `[profile tls]\nregion = us-east-1\nendpoint_url = ${https.url}\n${keys(demo.alpha)}`
     useConfig(profile)
-    const untrusted = await failure(services().gateway.whoami({ profile: 'tls' }))
+    const untrusted = await failure(services().directory.identity({ profile: 'tls' }))
     expect(untrusted.code).toBe('NETWORK_TLS')
     expect(untrusted.message).toMatch(
       /^Certificate not trusted: .*\(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY\)/
     )
 
     useConfig(`${profile}ca_bundle = ${pki.caFile}\n`)
-    expect((await services().gateway.whoami({ profile: 'tls' })).accountId).toBe('111122223333')
+    expect((await services().directory.identity({ profile: 'tls' })).accountId).toBe('111122223333')
     useConfig(profile, { AWS_CA_BUNDLE: pki.caFile })
-    expect((await services().gateway.whoami({ profile: 'tls' })).accountId).toBe('111122223333')
+    expect((await services().directory.identity({ profile: 'tls' })).accountId).toBe('111122223333')
     useConfig(profile)
     expect(
-      (await services({ settings: { network: { caFile: pki.caFile } } }).gateway.whoami({ profile: 'tls' }))
+      (await services({ settings: { network: { caFile: pki.caFile } } }).directory.identity({ profile: 'tls' }))
         .accountId
     ).toBe('111122223333')
 
     useConfig(profile, { AWS_CA_BUNDLE: '/nonexistent/ca.pem' })
-    const missing = await failure(services().gateway.whoami({ profile: 'tls' }))
+    const missing = await failure(services().directory.identity({ profile: 'tls' }))
     expect(missing).toMatchObject({
       code: 'NETWORK_TLS',
       message: expect.stringMatching(/CA file \/nonexistent\/ca\.pem \(AWS_CA_BUNDLE\) cannot be read/)
@@ -281,7 +281,7 @@ describe('the Sandbox account', () => {
       ['sandbox:alpha', 'Sandbox — Alpha Contact Center (local, no AWS)', 'sandbox'],
       ['sandbox:bravo', 'Sandbox — Bravo Retail (local, no AWS)', 'sandbox']
     ])
-    expect((await built.gateway.whoami({ profile: 'sandbox:bravo' })).accountId).toBe('444455556666')
+    expect((await built.directory.identity({ profile: 'sandbox:bravo' })).accountId).toBe('444455556666')
     expect(
       (await built.gateway.listInstances({ profile: 'sandbox:alpha', region: 'us-east-1' }))[0]?.alias
     ).toBe('alpha-contact-center')

@@ -123,7 +123,7 @@ describe('create user', () => {
     })
   })
 
-  it('refuses invalid requests and duplicates locally: the Sandbox receives no CreateUser', async () => {
+  it('refuses invalid requests locally, and a taken username with CreateUser alone', async () => {
     const cases: Array<[InstanceContext, string, PersonInput, RegExp]> = [
       [alpha, 'Tier 1', person('Weak', 'Password', { password: 'password' }), /8–64 characters/],
       [alpha, 'Tier 1', person('Toolong', 'Username', { username: 'a'.repeat(21) }), /at most 20 characters/],
@@ -140,13 +140,18 @@ describe('create user', () => {
         { username: 'y@bravo.example.com', firstName: 'Y', lastName: 'Z' },
         /does not exist in bravo-retail/
       ],
-      [alpha, 'Tier 1', person('Jane', 'Doe'), /already exists in alpha-contact-center/]
     ]
     for (const [context, template, p, message] of cases) {
       const error = await refusal(create(context, template, p))
       expect(error.message).toMatch(message)
     }
     expect(sandbox.stats.count('CreateUser')).toBe(0)
+    // A taken username: CreateUser's own DuplicateResourceException answers, with no SearchUsers first.
+    const searches = sandbox.stats.count('SearchUsers')
+    const taken = await refusal(create(alpha, 'Tier 1', person('Jane', 'Doe')))
+    expect(taken).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already exists in alpha-contact-center/) })
+    expect(sandbox.stats.count('CreateUser')).toBe(1)
+    expect(sandbox.stats.count('SearchUsers')).toBe(searches)
     const duplicate = await services.createUser.preview({
       context: alpha,
       template: 'Tier 1',
@@ -250,9 +255,10 @@ describe('create user', () => {
       userArn: expect.stringContaining('/agent/')
     })
     expect(ada?.request?.['Password']).toBe('«redacted»')
-    expect(entries.filter((e) => e.outcome === 'failed').map((e) => e.errorCode)).toEqual([
-      'ThrottlingException',
-      'LimitExceededException'
+    expect(entries.filter((e) => e.outcome === 'failed').map((e) => e.errorCode).sort()).toEqual([
+      'DuplicateResourceException',
+      'LimitExceededException',
+      'ThrottlingException'
     ])
     expect(entries.every((e) => typeof e.osUser === 'string' && e.time)).toBe(true)
   })

@@ -16,11 +16,10 @@ let python: string
 /** The config snippet exactly as the CLI prints it for `port`. */
 async function printedConfig(port: number): Promise<string> {
   const lines: string[] = []
-  const code = await runCli(
-    ['sandbox', '--port', String(port), '--print-aws-config'],
-    (l) => lines.push(l),
-    () => {}
-  )
+  const code = await runCli(['sandbox', '--port', String(port), '--print-aws-config'], {
+    out: (l) => lines.push(l),
+    err: () => {}
+  })
   expect(code).toBe(0)
   return `${lines.join('\n')}\n`
 }

@@ -5,10 +5,10 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openConfDocumentStore } from '../../src/main/cli/conf-store'
+import { openFileDocumentStore } from '../../src/main/cli/file-store'
 import { createServices, type Services } from '../../src/main/composition'
-import type { RetryPolicy } from '../../src/main/services/connect-gateway'
-import type { Pace } from '../../src/main/services/request-pacer'
+import type { RetryPolicy } from '../../src/main/services/aws/retry'
+import type { Pace } from '../../src/main/services/aws/pacing'
 import { memorySettings } from '../../src/main/services/settings-service'
 import { demoAccounts, demoSeed } from '../../src/main/sandbox/demo-seed'
 import type { Sandbox } from '../../src/main/sandbox/server'
@@ -140,7 +140,7 @@ export function servicesWithDemoProfiles(
     version: '0',
     userDataPath: folder,
     settings: memorySettings(),
-    openStore: openConfDocumentStore,
+    openStore: openFileDocumentStore,
     notices: [],
     emit: () => {},
     ...options

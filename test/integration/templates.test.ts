@@ -3,7 +3,7 @@
  * drift after a profile is renamed or deleted, ambiguous hierarchy names, and "new agent like X".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConfDocumentStore } from '../../src/main/cli/conf-store'
+import { openFileDocumentStore } from '../../src/main/cli/file-store'
 import { createServices, type Services } from '../../src/main/composition'
 import { memorySettings } from '../../src/main/services/settings-service'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
@@ -54,7 +54,7 @@ describe('lookups and resolve', () => {
       version: '0',
       userDataPath: services.appInfo.info().userDataPath,
       settings: memorySettings(),
-      openStore: openConfDocumentStore,
+      openStore: openFileDocumentStore,
       notices: [],
       emit: () => {}
     })

@@ -2,14 +2,14 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openConfDocumentStore } from '../../src/main/cli/conf-store'
+import { openFileDocumentStore } from '../../src/main/cli/file-store'
 import { TemplateService } from '../../src/main/services/template-service'
 import { createUserSettings, resolveTemplate, type InstanceLookups } from '../../src/shared/template-resolve'
 import { applyUsernamePattern, templateSchema, type TemplateInput } from '../../src/shared/templates'
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'cp-templates-'))
 const open = (dir: string): TemplateService =>
-  new TemplateService(() => openConfDocumentStore(dir, 'templates'), join(dir, 'templates.json'))
+  new TemplateService(() => openFileDocumentStore(dir, 'templates'), join(dir, 'templates.json'))
 
 const tier1: TemplateInput = {
   name: 'Tier 1 voice, London',

@@ -1,11 +1,9 @@
 /** `profiles`, `whoami` and `instances`: the Accounts view, on the command line. */
 import { Command } from 'commander'
 import type { ProfileSummary } from '../../shared/accounts'
-import { cliServices } from './cli-host'
+import { cliServices, type CliIo } from './cli-host'
 import { table } from './options'
 import { profileOf, profileRegionOf, type TargetFlags } from './targets'
-
-type Output = (line: string) => void
 
 type ProfileFlags = TargetFlags & { json?: boolean }
 
@@ -13,14 +11,15 @@ function describeKinds(profile: ProfileSummary): string {
   return profile.kinds.join('+') || '-'
 }
 
-export function accountCommands(out: Output): Command[] {
+export function accountCommands(io: CliIo): Command[] {
+  const out = io.out
   const profiles = new Command('profiles')
     .description(
       'List the AWS profiles of ~/.aws/config and ~/.aws/credentials (never their secrets), and the Sandbox accounts.'
     )
     .option('--json', 'print JSON')
-    .action((flags: { json?: boolean }) => {
-      const list = cliServices().accounts.list()
+    .action(async (flags: { json?: boolean }) => {
+      const list = (await cliServices(io)).accounts.list()
       if (flags.json) return out(JSON.stringify(list, null, 2))
       const rows = [['PROFILE', 'KIND', 'REGION', 'ENDPOINT', 'PROBLEMS']]
       for (const p of list.profiles) {
@@ -47,8 +46,10 @@ export function accountCommands(out: Output): Command[] {
     .option('--region <region>', 'Region (default: the profile’s)')
     .option('--json', 'print JSON')
     .action(async (flags: ProfileFlags, command: Command) => {
-      const identity = await cliServices().gateway.whoami({
-        profile: profileOf(flags, command),
+      const identity = await (
+        await cliServices(io)
+      ).directory.identity({
+        profile: profileOf(flags, command, io.env),
         ...(flags.region ? { region: flags.region } : {})
       })
       if (flags.json) return out(JSON.stringify(identity, null, 2))
@@ -63,9 +64,9 @@ export function accountCommands(out: Output): Command[] {
     .option('--region <region>', 'Region (default: the profile’s)')
     .option('--json', 'print JSON')
     .action(async (flags: ProfileFlags, command: Command) => {
-      const services = cliServices()
-      const { profile, region } = profileRegionOf(services, flags, command)
-      const list = await services.gateway.listInstances({ profile, region })
+      const services = await cliServices(io)
+      const { profile, region } = profileRegionOf(services, flags, command, io.env)
+      const list = await services.directory.instances({ profile, region }, { refresh: true })
       if (flags.json) return out(JSON.stringify(list, null, 2))
       if (list.length === 0) return out(`No Amazon Connect instance in ${region} for profile ${profile}.`)
       table([

@@ -5,10 +5,9 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
-import { networkSettingsSchema, type NetworkSettings } from '../../shared/settings'
-import { createServices, type Services } from '../composition'
-import { openConfDocumentStore } from './conf-store'
-import { memorySettings } from '../services/settings-service'
+import type { NetworkSettings } from '../../shared/settings'
+import type { Services } from '../composition'
+import { openFileDocumentStore } from './file-store'
 
 /** Where the app keeps its data (Electron's userData), or CONNECT_PROVISIONER_HOME. */
 export function dataFolder(env: NodeJS.ProcessEnv = process.env): string {
@@ -22,20 +21,44 @@ export function dataFolder(env: NodeJS.ProcessEnv = process.env): string {
   return join(appData, 'Connect Provisioner')
 }
 
-/** Reads one line from stdin after printing `question` on stderr (stdout stays clean for --json). */
-function ask(question: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({
-      input: process.stdin,
-      output: process.stderr,
-      terminal: Boolean(process.stdin.isTTY)
+/** What one CLI run reads and writes; tests pass their own to run the CLI in-process. */
+export interface CliIo {
+  out(line: string): void
+  err(line: string): void
+  env: NodeJS.ProcessEnv
+  /** Standard input, read to its end (a slow pipe or a person typing included). */
+  stdin(): Promise<string>
+  /** Asks one question on the terminal (stderr, so stdout stays clean for --json) and resolves the answer. */
+  ask(question: string): Promise<string>
+}
+
+/** The real process's streams and environment. */
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  stdin: async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+  ask: (question) =>
+    new Promise((resolve, reject) => {
+      const rl = createInterface({
+        input: process.stdin,
+        output: process.stderr,
+        terminal: Boolean(process.stdin.isTTY)
+      })
+      let answered = false
+      rl.question(question, (answer) => {
+        answered = true
+        resolve(answer.trim())
+        rl.close()
+      })
+      rl.on('close', () => {
+        if (!answered) reject(new AppError('CREDENTIALS', 'No MFA code was entered (stdin closed).'))
+      })
     })
-    rl.question(question, (answer) => {
-      resolve(answer.trim())
-      rl.close()
-    })
-    rl.on('close', () => reject(new AppError('CREDENTIALS', 'No MFA code was entered (stdin closed).')))
-  })
 }
 
 const envProxyKeys = ['https_proxy', 'http_proxy', 'all_proxy']
@@ -45,11 +68,11 @@ const envProxyKeys = ['https_proxy', 'http_proxy', 'all_proxy']
  * so the CLI leaves the workstation the same way. A proxy in the environment wins over the app's. The
  * app's proxy password is sealed by the OS keychain for the app alone, so the CLI says where to give it.
  */
-export function appNetworkSettings(
+export async function appNetworkSettings(
   folder: string,
   env: NodeJS.ProcessEnv,
   warn: (line: string) => void
-): NetworkSettings {
+): Promise<NetworkSettings> {
   const file = join(folder, 'settings.json')
   let saved: { network?: unknown; sealedProxyPassword?: unknown }
   try {
@@ -61,6 +84,7 @@ export function appNetworkSettings(
       )
     return {}
   }
+  const { networkSettingsSchema } = await import('../../shared/settings')
   const parsed = networkSettingsSchema.safeParse(saved.network ?? {})
   if (!parsed.success) {
     warn(`Ignoring the network settings in ${file}: they do not match what the app writes.`)
@@ -84,21 +108,27 @@ export async function closeServices(): Promise<void> {
 }
 
 /**
- * The services as the CLI runs them. Settings live in memory, starting from the app's proxy and CA file;
- * the environment's proxy variables and CA bundles apply as they do in the app.
+ * The services as the CLI runs them, loaded on first use (commands that never need them start fast).
+ * Settings live in memory, starting from the app's proxy and CA file; the environment's proxy variables
+ * and CA bundles apply as they do in the app.
  */
-export function cliServices(): Services {
-  const folder = dataFolder()
-  const network = appNetworkSettings(folder, process.env, (line) => process.stderr.write(`${line}\n`))
+export async function cliServices(io: CliIo): Promise<Services> {
+  const [{ createServices }, { memorySettings }] = await Promise.all([
+    import('../composition'),
+    import('../services/settings-service')
+  ])
+  const folder = dataFolder(io.env)
+  const network = await appNetworkSettings(folder, io.env, io.err)
   const services = createServices({
     name: 'connect-provisioner',
     version,
     userDataPath: folder,
     settings: memorySettings({ network }),
-    openStore: openConfDocumentStore,
+    openStore: openFileDocumentStore,
     notices: [],
     emit: () => {},
-    mfaPrompter: ({ profile, mfaSerial }) => ask(`MFA code for profile ${profile} (${mfaSerial}): `)
+    env: io.env,
+    mfaPrompter: ({ profile, mfaSerial }) => io.ask(`MFA code for profile ${profile} (${mfaSerial}): `)
   })
   opened.push(services)
   return services

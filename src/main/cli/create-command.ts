@@ -1,14 +1,11 @@
 /** `connect-provisioner create`: one user, validated, resolved and checked for duplicates before sending. */
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { readFileSync } from 'node:fs'
-import { generatePassword, type PersonInput } from '../../shared/create-user'
+import type { PersonInput } from '../../shared/create-user'
 import { AppError } from '../../shared/result'
 import type { TemplateInput } from '../../shared/templates'
-import { cliServices } from './cli-host'
+import { cliServices, type CliIo } from './cli-host'
 import { instanceContextOf, profileOf } from './targets'
 import { exitCodes, integer } from './options'
-
-type Output = (line: string) => void
 
 interface CreateFlags {
   profile?: string
@@ -85,7 +82,11 @@ function templateOf(flags: CreateFlags, saved: TemplateInput | undefined): Templ
   }
 }
 
-function passwordOf(flags: CreateFlags, command: Command): { password: string; generated: boolean } {
+async function passwordOf(
+  flags: CreateFlags,
+  command: Command,
+  io: CliIo
+): Promise<{ password: string; generated: boolean }> {
   const sources = [flags.passwordStdin, flags.passwordEnv !== undefined, flags.generatePassword].filter(
     Boolean
   ).length
@@ -93,21 +94,24 @@ function passwordOf(flags: CreateFlags, command: Command): { password: string; g
     command.error('error: choose one of --password-stdin, --password-env and --generate-password.', {
       exitCode: exitCodes.usage
     })
-  if (flags.passwordStdin)
-    return { password: readFileSync(0, 'utf8').replace(/\r?\n$/, ''), generated: false }
+  if (flags.passwordStdin) return { password: (await io.stdin()).replace(/\r?\n$/, ''), generated: false }
   if (flags.passwordEnv !== undefined) {
-    const value = process.env[flags.passwordEnv]
+    const value = io.env[flags.passwordEnv]
     if (value === undefined)
       command.error(`error: the environment variable ${flags.passwordEnv} is not set.`, {
         exitCode: exitCodes.usage
       })
     return { password: value ?? '', generated: false }
   }
-  if (flags.generatePassword) return { password: generatePassword(), generated: true }
+  if (flags.generatePassword) {
+    const { generatePassword } = await import('../../shared/create-user')
+    return { password: generatePassword(), generated: true }
+  }
   return { password: '', generated: false }
 }
 
-export function createCommand(out: Output): Command {
+export function createCommand(io: CliIo): Command {
+  const out = io.out
   return new Command('create')
     .description(
       'Create one user from a template and/or flags; everything is checked before anything is sent.'
@@ -141,11 +145,11 @@ export function createCommand(out: Output): Command {
     .option('--dry-run', 'validate, resolve and check for a duplicate, print the request; send nothing')
     .option('--json', 'print JSON')
     .action(async (flags: CreateFlags, command: Command) => {
-      profileOf(flags, command) // a missing profile is a usage error before any password is read
-      const { password, generated } = passwordOf(flags, command)
-      const services = cliServices()
+      profileOf(flags, command, io.env) // a missing profile is a usage error before any password is read
+      const { password, generated } = await passwordOf(flags, command, io)
+      const services = await cliServices(io)
       const template = templateOf(flags, flags.template ? services.templates.get(flags.template) : undefined)
-      const context = await instanceContextOf(services, flags, command)
+      const context = await instanceContextOf(services, flags, command, io.env)
       const person: PersonInput = {
         username: flags.username,
         firstName: flags.firstName ?? '',

@@ -2,10 +2,7 @@
 import { Command } from 'commander'
 import { existsSync } from 'node:fs'
 import { isIP } from 'node:net'
-import { awsConfigSnippet, sandboxProfiles } from '../sandbox/aws-config'
-import { demoSeed } from '../sandbox/demo-seed'
-import { loadSeedFile, type SandboxSeed } from '../sandbox/seed'
-import { startSandbox } from '../sandbox/server'
+import type { SandboxSeed } from '../sandbox/seed'
 import { decimal, exitCodes, integer } from './options'
 
 interface SandboxFlags {
@@ -27,9 +24,10 @@ const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
 
 /** Where the world comes from: a saved state, else a seed file, else the demo. */
-function chooseSeed(flags: SandboxFlags): SandboxSeed {
+async function chooseSeed(flags: SandboxFlags): Promise<SandboxSeed> {
+  const { loadSeedFile } = await import('../sandbox/seed')
   if (flags.state && existsSync(flags.state)) return loadSeedFile(flags.state)
-  return flags.seed ? loadSeedFile(flags.seed) : demoSeed()
+  return flags.seed ? loadSeedFile(flags.seed) : (await import('../sandbox/demo-seed')).demoSeed()
 }
 
 /** Builds the `sandbox` command; `out` receives its output. */
@@ -85,7 +83,8 @@ export function sandboxCommand(out: (line: string) => void): Command {
           }
         )
       }
-      const seed = chooseSeed(flags)
+      const seed = await chooseSeed(flags)
+      const { awsConfigSnippet, sandboxProfiles } = await import('../sandbox/aws-config')
       if (flags.printAwsConfig) {
         if (flags.port === undefined || flags.port === 0) {
           command.error('--print-aws-config needs --port N: the port the Sandbox runs (or will run) on.', {
@@ -97,6 +96,7 @@ export function sandboxCommand(out: (line: string) => void): Command {
         out(awsConfigSnippet(seed, `http://${host}:${flags.port}`).trimEnd())
         return
       }
+      const { startSandbox } = await import('../sandbox/server')
       const sandbox = await startSandbox({
         seed,
         host: flags.host,

@@ -1,7 +1,6 @@
 /** Which profile, Region and instance a command works on, from its flags, as every command reads them. */
 import type { Command } from 'commander'
 import type { InstanceContext, ProfileRegion } from '../../shared/accounts'
-import { AppError } from '../../shared/result'
 import type { Services } from '../composition'
 import { exitCodes } from './options'
 
@@ -12,8 +11,8 @@ export interface TargetFlags {
 }
 
 /** `--profile`, falling back to AWS_PROFILE; a usage error (exit 2) when neither is there. */
-export function profileOf(flags: TargetFlags, command: Command): string {
-  const profile = flags.profile ?? process.env['AWS_PROFILE']
+export function profileOf(flags: TargetFlags, command: Command, env: NodeJS.ProcessEnv): string {
+  const profile = flags.profile ?? env['AWS_PROFILE']
   if (!profile)
     command.error('error: --profile is required (or set AWS_PROFILE).', { exitCode: exitCodes.usage })
   return profile as string
@@ -23,30 +22,22 @@ export function profileOf(flags: TargetFlags, command: Command): string {
 export function profileRegionOf(
   services: Services,
   flags: TargetFlags,
-  command: Command
+  command: Command,
+  env: NodeJS.ProcessEnv
 ): Required<ProfileRegion> {
-  const profile = profileOf(flags, command)
-  return {
-    profile,
-    region: services.gateway.region({ profile, ...(flags.region ? { region: flags.region } : {}) })
-  }
+  const profile = profileOf(flags, command, env)
+  return services.gateway.target({ profile, ...(flags.region ? { region: flags.region } : {}) })
 }
 
-/** The instance named by `--instance` (an ID or an alias) in the profile's account and Region. */
+/**
+ * The instance named by `--instance`: an ID is used as is (its description cached), an alias is found
+ * in the cached instance list, fetched again once before the alias is refused.
+ */
 export async function instanceContextOf(
   services: Services,
   flags: TargetFlags & { instance: string },
-  command: Command
+  command: Command,
+  env: NodeJS.ProcessEnv
 ): Promise<InstanceContext> {
-  const { profile, region } = profileRegionOf(services, flags, command)
-  const instances = await services.gateway.listInstances({ profile, region })
-  const found = instances.find((i) => i.id === flags.instance || i.alias === flags.instance)
-  if (!found) {
-    const known = instances.map((i) => `${i.alias} (${i.id})`).join(', ') || 'none'
-    throw new AppError(
-      'NOT_FOUND',
-      `No instance "${flags.instance}" in ${region} for profile ${profile}; instances there: ${known}.`
-    )
-  }
-  return { profile, region, instanceId: found.id }
+  return services.directory.resolveInstance(profileRegionOf(services, flags, command, env), flags.instance)
 }

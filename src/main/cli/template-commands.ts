@@ -1,14 +1,12 @@
 /** `templates …`: the same templates file as the app (in its data folder), on the command line. */
 import { Command, Option } from 'commander'
-import { createUserSettings } from '../../shared/template-resolve'
 import { readText, writeFileAtomic } from '../services/files'
-import { cliServices } from './cli-host'
+import { cliServices, type CliIo } from './cli-host'
 import { instanceContextOf } from './targets'
 import { exitCodes, table } from './options'
 
-type Output = (line: string) => void
-
-export function templateCommands(out: Output): Command {
+export function templateCommands(io: CliIo): Command {
+  const out = io.out
   const templates = new Command('templates').description(
     'Manage saved templates (offline; the same file as the app).'
   )
@@ -17,8 +15,8 @@ export function templateCommands(out: Output): Command {
     .command('list')
     .description('List the templates.')
     .option('--json', 'print JSON')
-    .action((flags: { json?: boolean }) => {
-      const list = cliServices().templates.list()
+    .action(async (flags: { json?: boolean }) => {
+      const list = (await cliServices(io)).templates.list()
       if (flags.json) return out(JSON.stringify(list, null, 2))
       if (!list.length)
         return out('No templates yet. Create one in the app, or: connect-provisioner templates import FILE')
@@ -40,8 +38,9 @@ export function templateCommands(out: Output): Command {
     .command('show')
     .description('Show one template and the CreateUser settings it produces.')
     .argument('<name>', 'template name (case-insensitive)')
-    .action((name: string) => {
-      const template = cliServices().templates.get(name)
+    .action(async (name: string) => {
+      const template = (await cliServices(io)).templates.get(name)
+      const { createUserSettings } = await import('../../shared/template-resolve')
       out(JSON.stringify({ template, createUserSettings: createUserSettings(template) }, null, 2))
     })
 
@@ -54,8 +53,8 @@ export function templateCommands(out: Output): Command {
         .choices(['rename', 'replace', 'skip'])
         .default('skip')
     )
-    .action((file: string, flags: { onConflict: 'rename' | 'replace' | 'skip' }) => {
-      const report = cliServices().templates.import(readText(file), flags.onConflict)
+    .action(async (file: string, flags: { onConflict: 'rename' | 'replace' | 'skip' }) => {
+      const report = (await cliServices(io)).templates.import(readText(file), flags.onConflict)
       out(
         `Imported ${report.added.length} new, replaced ${report.replaced.length}, renamed ${report.renamed.length}, skipped ${report.skipped.length}.`
       )
@@ -69,8 +68,8 @@ export function templateCommands(out: Output): Command {
     .description('Export one template (or all) as a templates file.')
     .argument('[name]', 'template name; all templates when omitted')
     .option('--out <file>', 'write to this file instead of standard output')
-    .action((name: string | undefined, flags: { out?: string }) => {
-      const file = cliServices().templates.export(name ? [name] : undefined)
+    .action(async (name: string | undefined, flags: { out?: string }) => {
+      const file = (await cliServices(io)).templates.export(name ? [name] : undefined)
       const text = `${JSON.stringify(file, null, 2)}\n`
       if (!flags.out) return out(text.trimEnd())
       writeFileAtomic(flags.out, text)
@@ -81,8 +80,8 @@ export function templateCommands(out: Output): Command {
     .command('delete')
     .description('Delete a template.')
     .argument('<name>', 'template name (case-insensitive)')
-    .action((name: string) => {
-      const services = cliServices()
+    .action(async (name: string) => {
+      const services = await cliServices(io)
       const template = services.templates.get(name)
       services.templates.delete(name)
       out(`Deleted "${template.name}".`)
@@ -103,9 +102,9 @@ export function templateCommands(out: Output): Command {
         flags: { profile?: string; region?: string; instance: string; refresh?: boolean; json?: boolean },
         command: Command
       ) => {
-        const services = cliServices()
+        const services = await cliServices(io)
         const template = services.templates.get(name)
-        const context = await instanceContextOf(services, flags, command)
+        const context = await instanceContextOf(services, flags, command, io.env)
         const lookups = flags.refresh
           ? await services.lookups.refresh(context)
           : await services.lookups.forInstance(context)
@@ -127,6 +126,7 @@ export function templateCommands(out: Output): Command {
           )
         else if (result.ok) {
           out(`"${template.name}" resolves in ${lookups.alias} (${lookups.accountId}, ${context.region}):`)
+          const { createUserSettings } = await import('../../shared/template-resolve')
           out(JSON.stringify(createUserSettings(template, result.ids), null, 2))
         } else {
           out(

@@ -14,7 +14,8 @@ import { AppError } from '../../shared/result'
 import { resolveTemplate } from '../../shared/template-resolve'
 import { templateSchema, type Template, type TemplateInput } from '../../shared/templates'
 import type { AuditLog } from './audit-log'
-import type { ConnectGateway } from './connect-gateway'
+import type { AccountDirectory } from './account-directory'
+import type { ConnectGateway } from './aws/connect-gateway'
 import type { LookupService } from './lookup-service'
 import type { TemplateService } from './template-service'
 
@@ -33,19 +34,24 @@ export interface CreateUserInput {
 export class CreateUserService {
   constructor(
     private readonly gateway: ConnectGateway,
+    private readonly directory: AccountDirectory,
     private readonly templates: TemplateService,
     private readonly lookups: LookupService,
     private readonly audit: AuditLog
   ) {}
 
-  /** The preview, with no CreateUser sent. */
+  /** The preview, with no CreateUser sent; it looks the username up (SearchUsers) to flag a duplicate. */
   async preview(input: CreateUserInput): Promise<CreateUserPreview> {
-    return (await this.prepare(input)).preview
+    return (await this.prepare(input, { lookUpUsername: true })).preview
   }
 
-  /** Creates the user, or refuses with the problems (nothing sent) or fails with AWS's reason. */
+  /**
+   * Creates the user, or refuses with the problems (nothing sent) or fails with AWS's reason. With warm
+   * caches this is one Connect call: a taken username is answered by CreateUser's own
+   * DuplicateResourceException, which is authoritative, so no SearchUsers is sent first.
+   */
   async create(input: CreateUserInput): Promise<CreateUserResult> {
-    const { preview, request } = await this.prepare(input)
+    const { preview, request } = await this.prepare(input, { lookUpUsername: false })
     const where = {
       profile: input.context.profile,
       accountId: preview.accountId,
@@ -89,8 +95,18 @@ export class CreateUserService {
         instanceAlias: preview.instanceAlias
       }
     } catch (error) {
-      const app = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
+      let app = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
       const details = app.details as { awsCode?: string } | undefined
+      if (details?.awsCode === 'DuplicateResourceException') {
+        app = new AppError(
+          'CONFLICT',
+          `A user named "${preview.username}" already exists in ${preview.instanceAlias}; nothing was created.`,
+          {
+            ...details,
+            problems: [{ field: 'Username', message: 'This username is taken in the instance.' }]
+          }
+        )
+      }
       this.audit.append({
         ...where,
         outcome: 'failed',
@@ -114,12 +130,13 @@ export class CreateUserService {
   }
 
   private async prepare(
-    input: CreateUserInput
+    input: CreateUserInput,
+    options: { lookUpUsername: boolean }
   ): Promise<{ preview: CreateUserPreview; request?: CreateUserRequest }> {
     const { context } = input
     const [identity, instance] = await Promise.all([
-      this.gateway.whoami(context),
-      this.gateway.describeInstance(context)
+      this.directory.identity(context),
+      this.directory.instance(context)
     ])
     const template =
       typeof input.template === 'string' ? this.templates.get(input.template) : this.inline(input.template)
@@ -155,7 +172,7 @@ export class CreateUserService {
     const request = buildCreateUserRequest(effective, resolved.ids, person, context.instanceId)
     const problems = validateCreateUser(request, instance.identityType)
     const existing =
-      person.username && !problems.some((p) => p.field === 'Username')
+      options.lookUpUsername && person.username && !problems.some((p) => p.field === 'Username')
         ? await this.gateway.findUser(context, person.username)
         : undefined
     const routingProfile = existing?.routingProfileId

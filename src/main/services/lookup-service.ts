@@ -4,7 +4,8 @@ import type { Channel } from '../../shared/connect-rules'
 import { AppError } from '../../shared/result'
 import type { InstanceLookups } from '../../shared/template-resolve'
 import type { TemplateInput } from '../../shared/templates'
-import type { ConnectGateway } from './connect-gateway'
+import type { AccountDirectory } from './account-directory'
+import type { ConnectGateway } from './aws/connect-gateway'
 import type { DocumentStore } from './document-store'
 import { openRecovering, type StoreRecovery } from './store-recovery'
 
@@ -23,7 +24,8 @@ export class LookupService {
   constructor(
     open: () => DocumentStore,
     file: string,
-    private readonly gateway: ConnectGateway
+    private readonly gateway: ConnectGateway,
+    private readonly directory: AccountDirectory
   ) {
     const opened = openRecovering(file, () => {
       const store = open()
@@ -51,8 +53,8 @@ export class LookupService {
   /** Fetches the instance's profiles, groups and levels from AWS and caches them. */
   async refresh(context: InstanceContext): Promise<InstanceLookups> {
     const [identity, instance, lists] = await Promise.all([
-      this.gateway.whoami(context),
-      this.gateway.describeInstance(context),
+      this.directory.identity(context),
+      this.directory.instance(context),
       this.gateway.instanceLookups(context)
     ])
     const lookups: InstanceLookups = {
@@ -68,7 +70,7 @@ export class LookupService {
 
   /** The cached lookups, or fresh ones when the instance was never seen. */
   async forInstance(context: InstanceContext): Promise<InstanceLookups> {
-    const identity = await this.gateway.whoami(context)
+    const identity = await this.directory.identity(context)
     return this.cached(context, identity.accountId) ?? this.refresh(context)
   }
 

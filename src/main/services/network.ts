@@ -3,10 +3,7 @@
  * carries every call), else HTTPS_PROXY / HTTP_PROXY / NO_PROXY, trusting the company's CA on top of the usual roots, and with
  * network failures explained as what they are (certificate, proxy, unreachable) instead of "network error".
  */
-import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { readFileSync } from 'node:fs'
-import * as tls from 'node:tls'
-import { ProxyAgent } from 'proxy-agent'
 import { AppError } from '../../shared/result'
 import type { NetworkSettings } from '../../shared/settings'
 
@@ -51,47 +48,6 @@ export function readCaFile(file: string, origin: string): string {
     )
   }
   return pem
-}
-
-/** The usual trust store: the OS's where this Node can read it (Electron), else Node's bundled roots. */
-function defaultRoots(): string[] {
-  const withSystem = tls as typeof tls & {
-    getCACertificates?: (type: 'default' | 'system' | 'bundled') => string[]
-  }
-  if (withSystem.getCACertificates) {
-    return [
-      ...new Set([...withSystem.getCACertificates('bundled'), ...withSystem.getCACertificates('system')])
-    ]
-  }
-  return [...tls.rootCertificates]
-}
-
-/**
- * The HTTP handler for one profile's AWS clients: proxy and extra CAs from Settings, AWS_CA_BUNDLE and
- * the profile's `ca_bundle`. Without extra CAs, Node's default trust applies.
- */
-export function createRequestHandler(
-  settings: NetworkSettings,
-  profileCaBundle?: string,
-  env: NodeJS.ProcessEnv = process.env
-): NodeHttpHandler {
-  const extra = [
-    settings.caFile ? readCaFile(settings.caFile, 'Settings → Network') : undefined,
-    env['AWS_CA_BUNDLE'] ? readCaFile(env['AWS_CA_BUNDLE'], 'AWS_CA_BUNDLE') : undefined,
-    profileCaBundle ? readCaFile(profileCaBundle, 'the profile’s ca_bundle') : undefined
-  ].filter((pem): pem is string => pem !== undefined)
-  const agent = new ProxyAgent({
-    keepAlive: true,
-    ...(extra.length ? { ca: [...defaultRoots(), ...extra] } : {}),
-    // Without a Settings proxy, ProxyAgent follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY (proxy-from-env).
-    ...(settings.proxyUrl ? { getProxyForUrl: () => settings.proxyUrl ?? '' } : {})
-  })
-  return new NodeHttpHandler({
-    httpAgent: agent,
-    httpsAgent: agent,
-    connectionTimeout: 10_000,
-    requestTimeout: 60_000
-  })
 }
 
 /** The proxies a request may have gone through: the Settings proxy, else the environment's. */

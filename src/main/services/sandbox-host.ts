@@ -4,7 +4,8 @@ import type { ProfileSummary } from '../../shared/accounts'
 import { sandboxProfiles } from '../sandbox/aws-config'
 import { demoSeed } from '../sandbox/demo-seed'
 import { loadSeedFile, type SandboxSeed } from '../sandbox/seed'
-import { startSandbox, type Sandbox } from '../sandbox/server'
+import type { Sandbox } from '../sandbox/server'
+import type { AccountConnection, AccountSource } from './aws/client-factory'
 import { openRecovering, type StoreRecovery } from './store-recovery'
 
 /** The prefix that marks a Sandbox profile; real AWS profiles never go to the Sandbox. */
@@ -70,12 +71,12 @@ export class SandboxHost {
 
   /** Starts the Sandbox if needed and resolves with it. */
   start(): Promise<Sandbox> {
-    this.running ??= startSandbox({ seed: this.world(), stateFile: this.stateFile }).catch(
-      (error: unknown) => {
+    this.running ??= import('../sandbox/server')
+      .then(({ startSandbox }) => startSandbox({ seed: this.world(), stateFile: this.stateFile }))
+      .catch((error: unknown) => {
         this.running = undefined
         throw error
-      }
-    )
+      })
     return this.running
   }
 
@@ -83,5 +84,43 @@ export class SandboxHost {
     const running = this.running
     this.running = undefined
     if (running) await (await running).close()
+  }
+}
+
+/**
+ * The Sandbox's accounts as an account source like any other: static keys, and the embedded Sandbox
+ * (started on first use) as the endpoint of every service.
+ */
+export class SandboxAccountSource implements AccountSource {
+  constructor(private readonly host: SandboxHost) {}
+
+  private account(profile: string): SandboxAccount | undefined {
+    return profile.startsWith(sandboxPrefix)
+      ? this.host.accounts().find((a) => a.summary.name === profile)
+      : undefined
+  }
+
+  owns(profile: string): boolean {
+    return this.account(profile) !== undefined
+  }
+
+  regionOf(profile: string): string | undefined {
+    return this.account(profile)?.summary.region
+  }
+
+  fingerprint(profile: string): string {
+    return `${profile}|${this.account(profile)?.credentials.accessKeyId ?? ''}`
+  }
+
+  async connection(profile: string): Promise<AccountConnection> {
+    const account = this.account(profile)
+    if (!account) throw new Error(`There is no Sandbox account named "${profile}".`)
+    const { url } = await this.host.start()
+    return {
+      version: url,
+      credentials: account.credentials,
+      endpoints: { connect: url, sts: url },
+      proxies: []
+    }
   }
 }

@@ -1,11 +1,13 @@
 /**
- * Client-side pacing for Amazon Connect's API quota. Connect throttles each account and Region with one
- * token bucket shared by every operation (2 requests/second, bursts of 5, by default); the app keeps the
- * same bucket on its side, so it waits its turn instead of being throttled and burning retries.
+ * Client-side pacing for AWS's API quotas. Connect throttles each account and Region with one token
+ * bucket shared by every operation (2 requests/second, bursts of 5, by default); the app keeps the same
+ * bucket on its side, so calls wait their turn instead of being throttled. The bucket lives in a small
+ * file in the data folder, so the app and every CLI process on the workstation share one quota.
  */
-import type { ConnectClient, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-connect'
-import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types'
-import { connectRules } from '../../shared/connect-rules'
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import { connectRules } from '../../../shared/connect-rules'
 
 /** A request rate: steady requests per second, and how many may go at once. */
 export interface Pace {
@@ -22,43 +24,160 @@ export const connectDefaultPace: Pace = {
   burst: connectRules.apiRate.burst - 1
 }
 
-/** A token bucket that hands out turns in call order; a turn taken while it is empty is a wait. */
-export class TokenBucket {
-  private tokens: number
-  private at: number
+/** A bucket's level at a moment (epoch milliseconds). */
+interface Level {
+  tokens: number
+  at: number
+}
 
-  constructor(
-    private readonly pace: Pace,
-    private readonly now: () => number = () => performance.now()
-  ) {
-    this.tokens = pace.burst
-    this.at = now()
-  }
-
-  /** Resolves when the caller may send: at once while tokens remain, else when its token has refilled. */
-  take(): Promise<void> {
-    const now = this.now()
-    this.tokens = Math.min(this.pace.burst, this.tokens + ((now - this.at) / 1000) * this.pace.perSecond)
-    this.at = now
-    // Tokens below zero are turns already promised to earlier callers; this caller waits behind them.
-    this.tokens -= 1
-    if (this.tokens >= 0) return Promise.resolve()
-    const waitMs = (-this.tokens / this.pace.perSecond) * 1000
-    return new Promise((resolve) => setTimeout(resolve, waitMs))
+/** Takes one turn from `level` at `now`: the new level and how long the caller waits (0 = go now). */
+export function takeTurn(pace: Pace, level: Level, now: number): { level: Level; waitMs: number } {
+  const elapsed = Math.max(0, now - level.at)
+  // Tokens below zero are turns already promised to earlier callers; this caller waits behind them.
+  const tokens = Math.min(pace.burst, level.tokens + (elapsed / 1000) * pace.perSecond) - 1
+  return {
+    level: { tokens, at: Math.max(now, level.at) },
+    waitMs: tokens >= 0 ? 0 : (-tokens / pace.perSecond) * 1000
   }
 }
 
+/** The clock and timer a bucket uses; tests pass fake ones. */
+export interface Clock {
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Hands out turns; `take` resolves when the caller may send. */
+export interface Pacer {
+  take(): Promise<void>
+}
+
+/** A token bucket in this process only, handing out turns in call order. */
+export class TokenBucket implements Pacer {
+  private level: Level
+
+  constructor(
+    private readonly pace: Pace,
+    private readonly clock: Clock = systemClock
+  ) {
+    this.level = { tokens: pace.burst, at: clock.now() }
+  }
+
+  take(): Promise<void> {
+    const turn = takeTurn(this.pace, this.level, this.clock.now())
+    this.level = turn.level
+    return turn.waitMs > 0 ? this.clock.sleep(turn.waitMs) : Promise.resolve()
+  }
+}
+
+/** How long a lock may be held before it is taken as left behind by a killed process. */
+const staleLockMs = 2_000
+
 /**
- * Makes every attempt `client` sends (retries included) take a turn from `bucket` first. It sits inside
- * the SDK's retry loop and before signing, so a request that waited is signed when it leaves.
+ * A token bucket kept in a file, shared by every process that opens the same file: the app and CLI
+ * processes running at once take turns from one quota. Each turn is a few microseconds under a lock
+ * file (created exclusively; one left by a killed process is broken after two seconds), so processes
+ * interleave fairly. A file that cannot be read is a full bucket: pacing never fails a call.
  */
-export function paceClient(client: ConnectClient, bucket: TokenBucket): void {
-  client.middlewareStack.addRelativeTo(
-    (next: FinalizeHandler<ServiceInputTypes, ServiceOutputTypes>) =>
-      async (args: FinalizeHandlerArguments<ServiceInputTypes>) => {
-        await bucket.take()
-        return next(args)
-      },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'connectPacer', override: true }
-  )
+export class SharedTokenBucket implements Pacer {
+  private readonly lock: string
+
+  constructor(
+    private readonly file: string,
+    private readonly pace: Pace,
+    private readonly clock: Clock = systemClock
+  ) {
+    this.lock = `${file}.lock`
+  }
+
+  async take(): Promise<void> {
+    await this.acquire()
+    let turn: { level: Level; waitMs: number }
+    try {
+      turn = takeTurn(this.pace, this.read(), this.clock.now())
+      writeFileSync(this.file, JSON.stringify(turn.level), { mode: 0o600 })
+    } finally {
+      this.release()
+    }
+    if (turn.waitMs > 0) await this.clock.sleep(turn.waitMs)
+  }
+
+  private read(): Level {
+    try {
+      const level = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<Level>
+      if (Number.isFinite(level.tokens) && Number.isFinite(level.at)) {
+        // A level from a different (lower) burst, or one far in the future (clock changed), is clamped.
+        const at = Math.min(level.at as number, this.clock.now() + 60_000)
+        return { tokens: Math.min(level.tokens as number, this.pace.burst), at }
+      }
+    } catch {
+      // Missing or unreadable: start full.
+    }
+    return { tokens: this.pace.burst, at: this.clock.now() }
+  }
+
+  private async acquire(): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        closeSync(openSync(this.lock, 'wx', 0o600))
+        return
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return // no lock possible: go unlocked
+      }
+      try {
+        if (this.clock.now() - statSync(this.lock).mtimeMs > staleLockMs) unlinkSync(this.lock)
+      } catch {
+        // Released meanwhile.
+      }
+      await this.clock.sleep(tries < 10 ? 1 : 5)
+    }
+  }
+
+  private release(): void {
+    try {
+      unlinkSync(this.lock)
+    } catch {
+      // Already gone (broken as stale by another process): nothing to do.
+    }
+  }
+}
+
+/** Shared buckets per key (an account or profile, and a Region) in `folder`, one object per key. */
+export class PacerPool {
+  private readonly pacers = new Map<string, Pacer>()
+
+  constructor(
+    private readonly folder: string | undefined,
+    private readonly pace: Pace,
+    private readonly clock: Clock = systemClock
+  ) {}
+
+  /** The pacer for `key`; without a folder (or one that cannot be made) the bucket is this process's. */
+  for(key: string): Pacer {
+    let pacer = this.pacers.get(key)
+    if (!pacer) {
+      pacer = this.build(key)
+      this.pacers.set(key, pacer)
+    }
+    return pacer
+  }
+
+  private build(key: string): Pacer {
+    if (this.folder) {
+      const dir = join(this.folder, 'pace')
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        const name = createHash('sha256').update(key).digest('hex').slice(0, 24)
+        return new SharedTokenBucket(join(dir, `${name}.json`), this.pace, this.clock)
+      } catch {
+        // A read-only data folder: pace this process alone.
+      }
+    }
+    return new TokenBucket(this.pace, this.clock)
+  }
 }

@@ -1,0 +1,22 @@
+/**
+ * Every part of the AWS SDK the app runs, in one module that is imported only when a call is made
+ * (see ClientFactory), so commands and views that never call AWS never pay for loading it.
+ */
+export {
+  ConnectClient,
+  CreateUserCommand,
+  DescribeInstanceCommand,
+  DescribeUserCommand,
+  DescribeUserHierarchyStructureCommand,
+  ListInstancesCommand,
+  ListRoutingProfilesCommand,
+  ListSecurityProfilesCommand,
+  SearchUserHierarchyGroupsCommand,
+  SearchUsersCommand
+} from '@aws-sdk/client-connect'
+export { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+export { fromIni } from '@aws-sdk/credential-provider-ini'
+export { createRequestHandler } from './http-handler'
+
+/** The SDK module's shape. */
+export type Sdk = typeof import('./sdk')
