@@ -63,26 +63,33 @@ export interface InstanceSummary {
   accessUrl?: string
 }
 
+/** An AWS Region ID (`us-east-1`, `us-gov-west-1`): the one pattern every Region is checked with. */
+export const regionPattern = /^[a-z]{2}(-[a-z]+){1,2}-\d$/
+
+/** A Region, as every schema (IPC, settings, the Sandbox's seed) accepts it. */
+export const regionSchema = z.string().regex(regionPattern, 'a Region looks like us-east-1')
+
 /** Where a call goes: a profile, a Region and (for instance-level calls) an instance. */
 export const accountContextSchema = z.object({
   profile: z.string().min(1).max(256),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+){1,2}-\d$/, 'a Region looks like us-east-1')
-    .optional()
+  region: regionSchema.optional()
 })
 export type ProfileRegion = z.infer<typeof accountContextSchema>
 
 export const instanceContextSchema = accountContextSchema.extend({
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+){1,2}-\d$/, 'a Region looks like us-east-1'),
+  region: regionSchema,
   instanceId: z.string().min(1).max(100)
 })
 export type InstanceContext = z.infer<typeof instanceContextSchema>
 
+/** The colours an account label can have, in the order the picker offers them. */
+export const accountLabelColors = ['red', 'orange', 'green', 'blue', 'purple', 'gray'] as const
+export type AccountLabelColor = (typeof accountLabelColors)[number]
+
 /** A label and colour the admin gives an account, shown in the account bar (e.g. PROD in red). */
 export const accountLabelSchema = z.object({
   label: z.string().trim().min(1).max(24),
-  color: z.enum(['red', 'orange', 'green', 'blue', 'purple', 'gray'])
+  color: z.enum(accountLabelColors)
 })
 export type AccountLabel = z.infer<typeof accountLabelSchema>
 

@@ -1,13 +1,11 @@
 /** Settings the renderer reads and changes: network options, account labels, recent contexts. */
 import { z } from 'zod'
-import type { AccountLabel } from './accounts'
-
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+){1,2}-\d$/, 'a Region looks like us-east-1')
+import { regionSchema, type AccountLabel } from './accounts'
 
 /** A place the admin worked: profile, Region and (once chosen) instance. */
 export const recentContextSchema = z.object({
   profile: z.string().min(1).max(256),
-  region,
+  region: regionSchema,
   instanceId: z.string().min(1).max(100).optional()
 })
 export type RecentContext = z.infer<typeof recentContextSchema>

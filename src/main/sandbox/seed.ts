@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { regionSchema } from '../../shared/accounts'
 import { identityTypes } from '../../shared/connect-rules'
 
 const id = z.string().min(1).max(100)
@@ -41,7 +42,7 @@ const instanceSchema = z
       .string()
       .regex(/^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/, 'an instance alias is letters, digits and dashes'),
     accountId,
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+){1,2}-\d$/, 'a region looks like us-east-1'),
+    region: regionSchema,
     identityManagementType: z.enum(identityTypes as [string, ...string[]]),
     /** Users-per-instance quota; AWS's default is 500 and it is adjustable. */
     usersQuota: z.number().int().positive().default(500),
