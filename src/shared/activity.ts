@@ -1,5 +1,12 @@
 /** The audit trail of user creation, and its CSV export (safe to open in a spreadsheet). */
 
+/**
+ * What became of one CreateUser step. `started` is written before the call; then one of the others.
+ * `refused` means nothing was sent. Listed in the order the Activity filter offers them.
+ */
+export const auditOutcomes = ['created', 'refused', 'failed', 'started'] as const
+export type AuditOutcome = (typeof auditOutcomes)[number]
+
 /** One step of one CreateUser, as appended to audit.jsonl. */
 export interface AuditEntry {
   time: string
@@ -10,8 +17,7 @@ export interface AuditEntry {
   instanceId: string
   instanceAlias: string
   username: string
-  /** `started` is written before the call; then one of the others. `refused` means nothing was sent. */
-  outcome: 'started' | 'created' | 'refused' | 'failed'
+  outcome: AuditOutcome
   userId?: string
   userArn?: string
   errorCode?: string
@@ -56,7 +62,7 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
 export function filterAudit(
   entries: readonly AuditEntry[],
   query: string,
-  outcome: AuditEntry['outcome'] | ''
+  outcome: AuditOutcome | ''
 ): AuditEntry[] {
   const needle = query.trim().toLowerCase()
   return entries.filter(

@@ -17,7 +17,7 @@ import type { InstanceLookups, ResolveProblem, ResolveResult } from './template-
 import { templateSchema, type Template, type TemplateInput } from './templates'
 import { personSchema, type CreateUserRequest, type FieldProblem } from './create-user'
 import type { IdentityType } from './connect-rules'
-import type { AuditEntry } from './activity'
+import { auditOutcomes, type AuditEntry } from './activity'
 
 /** What the Create user view shows before sending (see CreateUserService). */
 export interface CreateUserPreview {
@@ -172,7 +172,7 @@ export const invokeContract = {
     request: z
       .object({
         query: z.string().max(200),
-        outcome: z.enum(['', 'started', 'created', 'refused', 'failed'])
+        outcome: z.enum(['', ...auditOutcomes] as const)
       })
       .strict(),
     response: response<{ path: string; count: number } | null>()

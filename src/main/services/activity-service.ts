@@ -1,4 +1,4 @@
-import { auditCsv, filterAudit, type AuditEntry } from '../../shared/activity'
+import { auditCsv, filterAudit, type AuditEntry, type AuditOutcome } from '../../shared/activity'
 import type { AuditLog } from './audit-log'
 import { writeFileAtomic, type FileDialogs } from './files'
 
@@ -16,7 +16,7 @@ export class ActivityService {
   /** Writes the entries matching the filter as CSV where the admin chooses; null when cancelled. */
   async exportFile(
     query: string,
-    outcome: AuditEntry['outcome'] | ''
+    outcome: AuditOutcome | ''
   ): Promise<{ path: string; count: number } | null> {
     const entries = filterAudit(this.audit.read(), query, outcome)
     const path = await this.dialogs.saveFile('connect-provisioner-activity.csv', 'csv')

@@ -1,5 +1,6 @@
 /** Words the UI uses for API values. */
 import type { ProfileKind } from '../../../shared/accounts'
+import type { AuditOutcome } from '../../../shared/activity'
 import type { IdentityType } from '../../../shared/connect-rules'
 
 export const identityTypeNames: Record<IdentityType, string> = {
@@ -19,4 +20,10 @@ export const kindNames: Record<ProfileKind, string> = {
   sandbox: 'sandbox'
 }
 
-export const labelColors = ['red', 'orange', 'green', 'blue', 'purple', 'gray'] as const
+/** How the Activity filter names each audit outcome. */
+export const auditOutcomeNames: Record<AuditOutcome, string> = {
+  created: 'Created',
+  refused: 'Refused (nothing sent)',
+  failed: 'Failed',
+  started: 'Started'
+}
