@@ -6,6 +6,9 @@
 import { z } from 'zod'
 import { channels, connectRules, phoneTypes, voiceEnhancementModes } from './connect-rules'
 
+/** The `format` of every templates file and export: what tells a templates file from any other JSON. */
+export const templatesFormat = 'connect-provisioner/templates'
+
 /** The version written into every templates file and export; older files are migrated on read. */
 export const templateFormatVersion = 1
 
@@ -131,7 +134,7 @@ export type TemplateInput = z.input<typeof templateSchema>
 /** The templates file and the export format. */
 export const templateFileSchema = z
   .object({
-    format: z.literal('connect-provisioner/templates'),
+    format: z.literal(templatesFormat),
     version: z.literal(templateFormatVersion),
     templates: z.array(templateSchema)
   })

@@ -3,7 +3,7 @@
  * templates with flat phone fields: { name, routingProfile, securityProfiles, phoneType, autoAccept,
  * acwTimeout, deskPhoneNumber, hierarchy, tags }.
  */
-import { templateFormatVersion, type TemplateFile } from '../../shared/templates'
+import { templateFormatVersion, templatesFormat, type TemplateFile } from '../../shared/templates'
 
 type Raw = Record<string, unknown>
 
@@ -27,7 +27,7 @@ export function migrateTemplateDocument(doc: Raw): { doc: Raw; migrated: boolean
   if (Object.keys(doc).length === 0) {
     return {
       doc: {
-        format: 'connect-provisioner/templates',
+        format: templatesFormat,
         version: templateFormatVersion,
         templates: []
       } satisfies TemplateFile,
@@ -44,7 +44,7 @@ export function migrateTemplateDocument(doc: Raw): { doc: Raw; migrated: boolean
     const list = Array.isArray(doc['templates']) ? (doc['templates'] as Raw[]) : []
     return {
       doc: {
-        format: 'connect-provisioner/templates',
+        format: templatesFormat,
         version: templateFormatVersion,
         templates: list.map(fromV0)
       },

@@ -6,6 +6,7 @@ import {
   templateFormatVersion,
   templateKey,
   templateSchema,
+  templatesFormat,
   type Template,
   type TemplateFile,
   type TemplateInput
@@ -100,7 +101,7 @@ export class TemplateService {
   /** A templates file with the named templates (all when none are named). */
   export(names?: string[]): TemplateFile {
     const templates = names?.length ? names.map((n) => this.get(n)) : this.list()
-    return { format: 'connect-provisioner/templates', version: templateFormatVersion, templates }
+    return { format: templatesFormat, version: templateFormatVersion, templates }
   }
 
   /** Imports a templates file; the whole file is refused if any part of it is invalid. */
@@ -112,10 +113,10 @@ export class TemplateService {
       throw new AppError('INVALID_REQUEST', `The file is not JSON: ${(error as Error).message}`)
     }
     const raw = data as Record<string, unknown>
-    if (typeof data !== 'object' || data === null || raw['format'] !== 'connect-provisioner/templates') {
+    if (typeof data !== 'object' || data === null || raw['format'] !== templatesFormat) {
       throw new AppError(
         'INVALID_REQUEST',
-        'This is not a Connect Provisioner templates file (its "format" must be "connect-provisioner/templates").'
+        `This is not a Connect Provisioner templates file (its "format" must be "${templatesFormat}").`
       )
     }
     if (raw['version'] !== templateFormatVersion) {
@@ -182,7 +183,7 @@ export class TemplateService {
   }
 
   private commit(templates: Template[]): void {
-    this.store.write({ format: 'connect-provisioner/templates', version: templateFormatVersion, templates })
+    this.store.write({ format: templatesFormat, version: templateFormatVersion, templates })
     this.templates = templates
   }
 }
