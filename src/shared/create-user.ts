@@ -3,6 +3,7 @@
  * fields produce, the validation rules (one table, driven by the instance's identity type), the masked
  * preview and the equivalent AWS CLI command.
  */
+import type { CreateUserCommandInput } from '@aws-sdk/client-connect'
 import { z } from 'zod'
 import { connectRules, isNfc, type IdentityType } from './connect-rules'
 import { createUserSettings, type ResolvedIds } from './template-resolve'
@@ -28,8 +29,16 @@ export const personSchema = z
 export type PersonFields = z.output<typeof personSchema>
 export type PersonInput = z.input<typeof personSchema>
 
-/** The CreateUserRequest members (InstanceId travels in the path). */
-export type CreateUserRequest = Record<string, unknown> & { InstanceId: string; Username: string }
+/** Members every request the app builds carries; the SDK types them `| undefined`. */
+type AlwaysSent = 'InstanceId' | 'Username' | 'RoutingProfileId' | 'SecurityProfileIds'
+
+/**
+ * The CreateUserRequest exactly as the SDK types it (InstanceId travels in the path), with the members
+ * the app always sends required. A type-only import: no SDK code reaches the renderer.
+ */
+export type CreateUserRequest = Omit<CreateUserCommandInput, AlwaysSent> & {
+  [K in AlwaysSent]-?: NonNullable<CreateUserCommandInput[K]>
+}
 
 /** A problem with one field, and how to fix it. */
 export interface FieldProblem {
@@ -64,17 +73,19 @@ export function buildCreateUserRequest(
   const settings = createUserSettings(template, ids)
   const phoneNumber = person.phoneNumber.trim()
   if (phoneNumber) {
-    const phone = settings['PhoneConfig'] as Record<string, unknown> | undefined
-    if (phone) settings['PhoneConfig'] = { ...phone, PhoneType: 'DESK_PHONE', DeskPhoneNumber: phoneNumber }
+    if (settings.PhoneConfig)
+      settings.PhoneConfig = {
+        ...settings.PhoneConfig,
+        PhoneType: 'DESK_PHONE',
+        DeskPhoneNumber: phoneNumber
+      }
     else
-      settings['PhoneNumberConfigs'] = [
-        { Channel: 'VOICE', PhoneType: 'DESK_PHONE', PhoneNumber: phoneNumber }
-      ]
+      settings.PhoneNumberConfigs = [{ Channel: 'VOICE', PhoneType: 'DESK_PHONE', PhoneNumber: phoneNumber }]
   }
   const tags = { ...template.tags, ...person.tags }
-  if (Object.keys(tags).length) settings['Tags'] = tags
-  const identity: Record<string, string> = {}
-  const put = (key: string, value: string): void => {
+  if (Object.keys(tags).length) settings.Tags = tags
+  const identity: NonNullable<CreateUserRequest['IdentityInfo']> = {}
+  const put = (key: keyof typeof identity, value: string): void => {
     if (value.trim()) identity[key] = value.trim()
   }
   put('FirstName', person.firstName)
@@ -100,16 +111,16 @@ interface Rule {
   check: Check
 }
 
-const info = (r: CreateUserRequest, key: string): string | undefined =>
-  (r['IdentityInfo'] as Record<string, string> | undefined)?.[key]
+const info = (
+  r: CreateUserRequest,
+  key: keyof NonNullable<CreateUserRequest['IdentityInfo']>
+): string | undefined => r.IdentityInfo?.[key]
 const phoneNumbers = (r: CreateUserRequest): Array<[string, string | undefined]> => [
-  [
-    'PhoneConfig.DeskPhoneNumber',
-    (r['PhoneConfig'] as Record<string, string> | undefined)?.['DeskPhoneNumber']
-  ],
-  ...((r['PhoneNumberConfigs'] as Array<Record<string, string>> | undefined) ?? []).map(
-    (c): [string, string | undefined] => ['PhoneNumberConfigs.PhoneNumber', c['PhoneNumber']]
-  )
+  ['PhoneConfig.DeskPhoneNumber', r.PhoneConfig?.DeskPhoneNumber],
+  ...(r.PhoneNumberConfigs ?? []).map((c): [string, string | undefined] => [
+    'PhoneNumberConfigs.PhoneNumber',
+    c.PhoneNumber
+  ])
 ]
 
 /**
@@ -154,23 +165,21 @@ const createUserRules: readonly Rule[] = [
     field: 'Password',
     only: ['CONNECT_MANAGED'],
     check: (r) =>
-      r['Password'] ? undefined : 'Enter a password or generate one: Connect-managed users need one.'
+      r.Password ? undefined : 'Enter a password or generate one: Connect-managed users need one.'
   },
   {
     field: 'Password',
     only: ['CONNECT_MANAGED'],
-    check: (r) => {
-      const password = r['Password'] as string | undefined
-      return password && !connectRules.password.test(password)
+    check: (r) =>
+      r.Password && !connectRules.password.test(r.Password)
         ? 'A password is 8–64 characters with a lowercase letter, an uppercase letter and a digit, and no spaces.'
         : undefined
-    }
   },
   {
     field: 'Password',
     only: ['SAML', 'EXISTING_DIRECTORY'],
     check: (r, t) =>
-      r['Password']
+      r.Password
         ? `Remove the password: ${t} instances sign users in through the identity provider.`
         : undefined
   },
@@ -178,13 +187,13 @@ const createUserRules: readonly Rule[] = [
     field: 'DirectoryUserId',
     only: ['SAML'],
     check: (r) =>
-      r['DirectoryUserId'] ? 'Remove the directory user ID: it is not allowed on SAML instances.' : undefined
+      r.DirectoryUserId ? 'Remove the directory user ID: it is not allowed on SAML instances.' : undefined
   },
   {
     field: 'DirectoryUserId',
     only: ['CONNECT_MANAGED'],
     check: (r) =>
-      r['DirectoryUserId']
+      r.DirectoryUserId
         ? 'Remove the directory user ID: it is only for instances using an existing directory.'
         : undefined
   },
@@ -250,14 +259,14 @@ const createUserRules: readonly Rule[] = [
   {
     field: 'SecurityProfileIds',
     check: (r) => {
-      const n = (r['SecurityProfileIds'] as unknown[] | undefined)?.length ?? 0
+      const n = r.SecurityProfileIds.length
       return n < 1 || n > 10 ? `A user has 1 to 10 security profiles; this request has ${n}.` : undefined
     }
   },
   {
     field: 'Tags',
     check: (r) => {
-      const tags = Object.entries((r['Tags'] as Record<string, string> | undefined) ?? {})
+      const tags = Object.entries(r.Tags ?? {})
       if (tags.length > connectRules.tags.max)
         return `A user has at most ${connectRules.tags.max} tags; this request has ${tags.length}.`
       const bad = tags.find(
@@ -275,9 +284,8 @@ const createUserRules: readonly Rule[] = [
   {
     field: 'PhoneConfig',
     check: (r) => {
-      const phone = r['PhoneConfig'] as Record<string, unknown> | undefined
       const pair = connectRules.exclusivePairs.find(
-        ([single, list]) => phone?.[single] !== undefined && r[list] !== undefined
+        ([single, list]) => r.PhoneConfig?.[single] !== undefined && r[list] !== undefined
       )
       return pair
         ? `PhoneConfig.${pair[0]} and ${pair[1]} cannot be sent together: use one form in the template.`
@@ -300,7 +308,7 @@ export function validateCreateUser(request: CreateUserRequest, identity: Identit
 
 /** The request with the password replaced by a marker: safe to show, copy and log. */
 export function maskRequest(request: CreateUserRequest): CreateUserRequest {
-  return request['Password'] === undefined ? request : { ...request, Password: passwordMarker }
+  return request.Password === undefined ? request : { ...request, Password: passwordMarker }
 }
 
 /** The equivalent AWS CLI command (password masked), for a POSIX shell. */

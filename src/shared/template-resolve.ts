@@ -4,6 +4,7 @@
  * names the field. Never guesses.
  */
 import type { Channel } from './connect-rules'
+import type { CreateUserRequest } from './create-user'
 import type { Template } from './templates'
 
 /** Names → IDs of one instance, as cached for offline pickers. */
@@ -141,17 +142,23 @@ export function resolveTemplate(template: Template, lookups: InstanceLookups): R
   }
 }
 
+/** The CreateUser members a template decides: everything but the person's identity and the instance. */
+export type CreateUserSettings = Omit<
+  CreateUserRequest,
+  'InstanceId' | 'Username' | 'Password' | 'IdentityInfo' | 'DirectoryUserId'
+>
+
 /** The CreateUser members a template produces; with no IDs (offline), names stand in, marked ⟨…⟩. */
-export function createUserSettings(template: Template, ids?: ResolvedIds): Record<string, unknown> {
+export function createUserSettings(template: Template, ids?: ResolvedIds): CreateUserSettings {
   const phone = template.phone
-  const settings: Record<string, unknown> = {
+  const settings: CreateUserSettings = {
     RoutingProfileId: ids?.routingProfileId ?? `⟨${template.routingProfile}⟩`,
     SecurityProfileIds: ids?.securityProfileIds ?? template.securityProfiles.map((n) => `⟨${n}⟩`)
   }
   if (template.hierarchyGroup)
-    settings['HierarchyGroupId'] = ids?.hierarchyGroupId ?? `⟨${template.hierarchyGroup}⟩`
+    settings.HierarchyGroupId = ids?.hierarchyGroupId ?? `⟨${template.hierarchyGroup}⟩`
   if (phone.mode === 'classic') {
-    settings['PhoneConfig'] = {
+    settings.PhoneConfig = {
       PhoneType: phone.phoneType,
       AutoAccept: phone.autoAccept,
       AfterContactWorkTimeLimit: phone.afterContactWorkSeconds,
@@ -173,11 +180,11 @@ export function createUserSettings(template: Template, ids?: ResolvedIds): Recor
         Channel,
         AfterContactWorkConfig: { AfterContactWorkTimeLimit: c.afterContactWorkSeconds }
       }))
-    if (autoAccept.length) settings['AutoAcceptConfigs'] = autoAccept
-    if (acw.length) settings['AfterContactWorkConfigs'] = acw
+    if (autoAccept.length) settings.AutoAcceptConfigs = autoAccept
+    if (acw.length) settings.AfterContactWorkConfigs = acw
     const voice = phone.voice
     if (voice) {
-      settings['PhoneNumberConfigs'] = [
+      settings.PhoneNumberConfigs = [
         {
           Channel: 'VOICE',
           PhoneType: voice.phoneType,
@@ -185,15 +192,15 @@ export function createUserSettings(template: Template, ids?: ResolvedIds): Recor
         }
       ]
       if (voice.persistentConnection !== undefined)
-        settings['PersistentConnectionConfigs'] = [
+        settings.PersistentConnectionConfigs = [
           { Channel: 'VOICE', PersistentConnection: voice.persistentConnection }
         ]
       if (voice.voiceEnhancement)
-        settings['VoiceEnhancementConfigs'] = [
+        settings.VoiceEnhancementConfigs = [
           { Channel: 'VOICE', VoiceEnhancementMode: voice.voiceEnhancement }
         ]
     }
   }
-  if (Object.keys(template.tags).length) settings['Tags'] = template.tags
+  if (Object.keys(template.tags).length) settings.Tags = template.tags
   return settings
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import type { CreateUserCommandInput } from '@aws-sdk/client-connect'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { auditCsv, csvCell, type AuditEntry } from '../../src/shared/activity'
 import {
   awsCliCommand,
@@ -54,6 +55,14 @@ describe('the request builder', () => {
       IdentityInfo: { Email: 'j@x.example.com' },
       PhoneConfig: { PhoneType: 'DESK_PHONE', DeskPhoneNumber: '+442079460000' }
     })
+  })
+
+  it('is typed by the SDK: a request is a CreateUserCommandInput, with the members always sent required', () => {
+    expectTypeOf<CreateUserRequest>().toExtend<CreateUserCommandInput>()
+    expectTypeOf<CreateUserRequest['RoutingProfileId']>().toEqualTypeOf<string>()
+    expectTypeOf<CreateUserRequest['SecurityProfileIds']>().toEqualTypeOf<string[]>()
+    const r = request({ firstName: 'Jane', lastName: 'Doe', phoneNumber: '+442079460000' })
+    expect(r.PhoneConfig?.DeskPhoneNumber).toBe('+442079460000')
   })
 
   it('masks the password in the preview and the AWS CLI command, quoting for the shell', () => {
