@@ -24,6 +24,8 @@ export default defineConfig({
   },
   renderer: {
     publicDir: resolve(import.meta.dirname, 'resources'),
+    // electron-vite leaves every bundle unminified; the renderer is minified so the window parses less.
+    build: { minify: true },
     plugins: [svelte()]
   }
 })

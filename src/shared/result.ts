@@ -3,6 +3,9 @@
  * message on the way to the renderer, so failures cross as data instead.
  */
 
+import type { FieldProblem } from './create-user'
+import type { CreateUserPreview } from './ipc-contract'
+
 /** Machine-readable error codes. AWS error names (e.g. `ThrottlingException`) travel in `details`. */
 export type ErrorCode =
   /** The payload did not match the channel's schema. */
@@ -32,31 +35,77 @@ export type ErrorCode =
   /** The name is taken. */
   | 'CONFLICT'
 
-/** A failure the admin can read: `message` says what is wrong and what to do. */
-export interface AppErrorData {
-  code: ErrorCode
+/** A payload field that broke the channel's schema. */
+export interface SchemaIssue {
+  path: string[]
   message: string
-  details?: unknown
 }
+
+/** AWS's own error, as it answered. */
+export interface AwsErrorDetails {
+  awsCode: string
+  httpStatus?: number
+  requestId?: string
+}
+
+/** What `details` carries for each code; `never` means the code carries none. */
+export interface ErrorDetails {
+  INVALID_REQUEST: {
+    /** Fields of an IPC payload or a template that broke their schema. */
+    issues?: SchemaIssue[]
+    /** CreateUser rules the request breaks, by field. */
+    problems?: FieldProblem[]
+    /** The field of the admin's form the error is about. */
+    field?: string
+  }
+  FORBIDDEN_SENDER: never
+  UNKNOWN_CHANNEL: never
+  INTERNAL: never
+  PROFILE_NOT_FOUND: never
+  CREDENTIALS: { command: string }
+  REGION_MISSING: never
+  NETWORK_TLS: { code: string }
+  NETWORK_PROXY: { code?: string; status?: number }
+  NETWORK_UNREACHABLE: { code: string }
+  AWS: AwsErrorDetails
+  NOT_FOUND: never
+  CONFLICT: Partial<AwsErrorDetails> & {
+    field?: string
+    problems?: FieldProblem[]
+    duplicate?: CreateUserPreview['duplicate']
+  }
+}
+
+/** A failure the admin can read: `message` says what is wrong and what to do. */
+export type AppErrorData = {
+  [C in ErrorCode]: { code: C; message: string; details?: ErrorDetails[C] }
+}[ErrorCode]
 
 /** `{ ok: true, value }` on success, `{ ok: false, error }` on failure. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData }
 
 /** An error a service throws on purpose; the IPC layer turns it into `{ ok: false, error }`. */
-export class AppError extends Error {
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'AppError'
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    readonly details?: unknown
+    readonly details?: ErrorDetails[C]
   ) {
     super(message)
   }
 
+  /** True when this error has `code` (and so its details' type). */
+  is<K extends ErrorCode>(code: K): this is AppError<K> {
+    return (this.code as ErrorCode) === code
+  }
+
   /** The serialisable form sent across IPC. */
   toData(): AppErrorData {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details }
+    return (
+      this.details === undefined
+        ? { code: this.code, message: this.message }
+        : { code: this.code, message: this.message, details: this.details }
+    ) as AppErrorData
   }
 }

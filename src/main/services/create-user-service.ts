@@ -95,14 +95,15 @@ export class CreateUserService {
         instanceAlias: preview.instanceAlias
       }
     } catch (error) {
-      let app = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
-      const details = app.details as { awsCode?: string } | undefined
-      if (details?.awsCode === 'DuplicateResourceException') {
+      let app: AppError = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
+      const awsCode = app.is('AWS') ? app.details?.awsCode : undefined
+      if (app.is('AWS') && awsCode === 'DuplicateResourceException') {
         app = new AppError(
           'CONFLICT',
           `A user named "${preview.username}" already exists in ${preview.instanceAlias}; nothing was created.`,
           {
-            ...details,
+            ...app.details,
+            field: 'Username',
             problems: [{ field: 'Username', message: 'This username is taken in the instance.' }]
           }
         )
@@ -110,7 +111,7 @@ export class CreateUserService {
       this.audit.append({
         ...where,
         outcome: 'failed',
-        errorCode: details?.awsCode ?? app.code,
+        errorCode: awsCode ?? app.code,
         message: app.message,
         request: maskRequest(request)
       })

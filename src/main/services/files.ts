@@ -29,6 +29,6 @@ export function readText(path: string): string {
 /** Writes via a temporary file and a rename, so a crash never leaves half a file. */
 export function writeFileAtomic(path: string, text: string): void {
   const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, text)
+  writeFileSync(temp, text, { mode: 0o600 })
   renameSync(temp, path)
 }
