@@ -119,7 +119,7 @@ export function createServices(host: Host): Services {
       userDataPath: folder,
       notices: [...host.notices, ...recoveries]
     }),
-    accounts: new AccountService(profiles, sandbox),
+    accounts: new AccountService(profiles, () => sandbox.listed()),
     gateway,
     directory,
     settings,

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ProfileSummary } from '../../shared/accounts'
+import type { ProfileProblem, ProfileSummary } from '../../shared/accounts'
 import { sandboxProfiles } from '../sandbox/aws-config'
 import { demoSeed } from '../sandbox/demo-seed'
 import { loadSeedFile, type SandboxSeed } from '../sandbox/seed'
 import type { Sandbox } from '../sandbox/server'
 import type { AccountConnection, AccountSource } from './aws/client-factory'
-import { openRecovering, type StoreRecovery } from './store-recovery'
+import { describeRecovery, openRecovering, type StoreRecovery } from './store-recovery'
 
 /** The prefix that marks a Sandbox profile; real AWS profiles never go to the Sandbox. */
 export const sandboxPrefix = 'sandbox:'
@@ -67,6 +67,16 @@ export class SandboxHost {
         }
       ]
     })
+  }
+
+  /** The Sandbox's accounts as the Accounts view lists them, and a state file that had to be moved aside. */
+  listed(): { profiles: ProfileSummary[]; problems: ProfileProblem[] } {
+    const profiles = this.accounts().map((account) => account.summary)
+    const recovery = this.recovery
+    return {
+      profiles,
+      problems: recovery ? [{ file: recovery.file, line: 0, reason: describeRecovery(recovery) }] : []
+    }
   }
 
   /** Starts the Sandbox if needed and resolves with it. */
