@@ -1,6 +1,10 @@
-/** Settings the renderer reads and changes: network options, account labels, recent contexts. */
+/**
+ * Settings: what the renderer reads and changes (network options, account labels, recent contexts) and
+ * the whole settings.json. The schema here is the single source of that file's shape
+ * (docs/settings.schema.json is generated from it).
+ */
 import { z } from 'zod'
-import { regionSchema, type AccountLabel } from './accounts'
+import { accountLabelSchema, regionSchema, type AccountLabel } from './accounts'
 
 /** A place the admin worked: profile, Region and (once chosen) instance. */
 export const recentContextSchema = z.object({
@@ -18,6 +22,27 @@ export const networkSettingsSchema = z.object({
   caFile: z.string().trim().max(4096).optional()
 })
 export type NetworkSettings = z.infer<typeof networkSettingsSchema>
+
+/** The window's last position and size, restored at start. */
+export const windowBoundsSchema = z.object({
+  x: z.int(),
+  y: z.int(),
+  width: z.int().min(200),
+  height: z.int().min(200)
+})
+
+/** Everything in settings.json. Only the main process reads and writes it whole. */
+export const appSettingsSchema = z.object({
+  windowBounds: windowBoundsSchema.optional(),
+  network: networkSettingsSchema.optional(),
+  /** By AWS account ID. */
+  accountLabels: z.record(z.string(), accountLabelSchema).optional(),
+  /** Most recent first; the first is restored at start. */
+  recentContexts: z.array(recentContextSchema).max(20).optional(),
+  /** The proxy's password, sealed by the OS keychain (the proxy URL itself is stored without it). */
+  sealedProxyPassword: z.string().min(1).optional()
+})
+export type AppSettings = z.infer<typeof appSettingsSchema>
 
 /** What the renderer may read of the settings (nothing secret: a proxy password is masked). */
 export interface SettingsView {

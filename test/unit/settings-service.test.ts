@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { memorySettings, SettingsService, type AppSettings } from '../../src/main/services/settings-service'
 import type { SecretVault } from '../../src/main/services/secret-vault'
+import { appSettingsSchema } from '../../src/shared/settings'
 
 /** A vault that "encrypts" by reversing base64, so sealed text never contains the password. */
 function keychain(): SecretVault & { broken: boolean } {
@@ -76,5 +77,20 @@ describe('SettingsService and the proxy password', () => {
     const service = new SettingsService(port, vault)
     expect(service.network().proxyUrl).toBe('http://me@proxy:3128/')
     expect(service.view().proxyPasswordKept).toBeUndefined()
+  })
+})
+
+describe('settings.json', () => {
+  it('holds only what appSettingsSchema (docs/settings.schema.json) describes', () => {
+    const { port, dump } = stored()
+    const service = new SettingsService(port, keychain())
+    service.setNetwork({ proxyUrl: 'http://me:hunter2@proxy:3128' })
+    service.setAccountLabel('111122223333', { label: 'PROD', color: 'red' })
+    service.remember({ profile: 'prod', region: 'eu-west-2', instanceId: 'inst-1' })
+    const written: unknown = JSON.parse(dump())
+    expect(appSettingsSchema.strict().safeParse(written).error).toBeUndefined()
+    expect(
+      appSettingsSchema.safeParse({ recentContexts: [{ profile: 'p', region: 'mars-1' }] }).success
+    ).toBe(false)
   })
 })

@@ -1,20 +1,43 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, it } from 'vitest'
+import { format, resolveConfig } from 'prettier'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { templateFileSchema } from '../../src/shared/templates'
+import { appSettingsSchema } from '../../src/shared/settings'
+import { templateFileSchema, templatesFormat } from '../../src/shared/templates'
 
-const file = join(import.meta.dirname, '../../docs/template.schema.json')
+const docs = join(import.meta.dirname, '../../docs')
 
-/** docs/template.schema.json is generated from the zod schema; `npm run docs:schema` rewrites it. */
-it('docs/template.schema.json matches the schema the app validates with', () => {
-  const generated = {
-    ...z.toJSONSchema(templateFileSchema, { io: 'input' }),
+/**
+ * The JSON Schemas in docs/ are generated from the zod schemas the app validates with; `npm run
+ * docs:schema` (UPDATE_SCHEMA=1) rewrites them, formatted as Prettier checks them, and a stale committed
+ * file fails here.
+ */
+describe.each([
+  {
+    file: 'template.schema.json',
+    schema: templateFileSchema,
     title: 'Connect Provisioner templates file',
     description: 'Saved phone and routing settings, referenced by name. See docs/template-format.md.'
+  },
+  {
+    file: 'settings.schema.json',
+    schema: appSettingsSchema,
+    title: 'Connect Provisioner settings file',
+    description:
+      "The app's settings.json in its data folder: window bounds, network options, account labels and recent contexts. Written by the app; the proxy password is only ever stored sealed by the OS keychain."
   }
-  const text = `${JSON.stringify(generated, null, 2)}\n`
-  if (process.env['UPDATE_SCHEMA'] === '1') writeFileSync(file, text)
-  expect(existsSync(file), 'docs/template.schema.json is missing: run npm run docs:schema').toBe(true)
-  expect(readFileSync(file, 'utf8'), 'docs/template.schema.json is stale: run npm run docs:schema').toBe(text)
+])('docs/$file', ({ file, schema, title, description }) => {
+  it('matches the schema the app validates with', async () => {
+    const path = join(docs, file)
+    const generated = { ...z.toJSONSchema(schema, { io: 'input' }), title, description }
+    const text = await format(JSON.stringify(generated), { ...(await resolveConfig(path)), filepath: path })
+    if (process.env['UPDATE_SCHEMA'] === '1') writeFileSync(path, text)
+    expect(existsSync(path), `docs/${file} is missing: run npm run docs:schema`).toBe(true)
+    expect(readFileSync(path, 'utf8'), `docs/${file} is stale: run npm run docs:schema`).toBe(text)
+  })
+})
+
+it('docs/template-format.md shows the format string the app writes', () => {
+  expect(readFileSync(join(docs, 'template-format.md'), 'utf8')).toContain(`"format": "${templatesFormat}"`)
 })

@@ -1,20 +1,12 @@
 import { accountLabelSchema, type AccountLabel } from '../../shared/accounts'
 import { AppError } from '../../shared/result'
-import type { NetworkSettings, RecentContext, SettingsView } from '../../shared/settings'
+import type { AppSettings, NetworkSettings, RecentContext, SettingsView } from '../../shared/settings'
 import { readCaFile } from './network'
 import { noFileDialogs, type FileDialogs } from './files'
 import { sessionOnlyVault, type SecretVault } from './secret-vault'
 
-/** Everything in settings.json. */
-export type AppSettings = {
-  windowBounds?: { x: number; y: number; width: number; height: number }
-  network?: NetworkSettings
-  accountLabels?: Record<string, AccountLabel>
-  /** Most recent first; the first is restored at start. */
-  recentContexts?: RecentContext[]
-  /** The proxy's password, sealed by the SecretVault (the proxy URL itself is stored without it). */
-  sealedProxyPassword?: string
-}
+/** Everything in settings.json: its schema is `appSettingsSchema` (src/shared/settings.ts). */
+export type { AppSettings }
 
 /** Read and write access to settings.json, as services see it (electron-store behind an adapter). */
 export interface SettingsPort {
