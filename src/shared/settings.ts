@@ -16,12 +16,26 @@ export type RecentContext = z.infer<typeof recentContextSchema>
 
 /** Proxy and extra CA for AWS calls; empty strings clear them. */
 export const networkSettingsSchema = z.object({
-  /** `http://proxy.corp:3128` (credentials allowed); replaces HTTPS_PROXY / HTTP_PROXY / NO_PROXY entirely. */
+  /** `http://proxy.corp:3128` (credentials allowed); replaces the proxy environment variables entirely. */
   proxyUrl: z.string().trim().max(2048).optional(),
   /** A PEM file with extra CA certificates (a TLS-inspecting proxy's root). */
   caFile: z.string().trim().max(4096).optional()
 })
 export type NetworkSettings = z.infer<typeof networkSettingsSchema>
+
+/**
+ * The environment variables that choose a proxy for AWS calls when Settings sets none (proxy-from-env's;
+ * a name matches in any case): each of `proxy` names a proxy URL, `noProxy` lists hosts reached directly.
+ */
+export const proxyEnvVariables: { readonly proxy: readonly string[]; readonly noProxy: string } = {
+  proxy: ['https_proxy', 'http_proxy', 'all_proxy'],
+  noProxy: 'no_proxy'
+}
+
+/** True when the environment variable `name` (any case) names a proxy: HTTPS_PROXY, http_proxy… */
+export function isProxyEnvVariable(name: string): boolean {
+  return proxyEnvVariables.proxy.includes(name.toLowerCase())
+}
 
 /** The window's last position and size, restored at start. */
 export const windowBoundsSchema = z.object({

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { accountLabelColors, regionSchema } from '../../src/shared/accounts'
+import { isProxyEnvVariable, proxyEnvVariables } from '../../src/shared/settings'
 
 describe('facts defined once in src/shared', () => {
   it('accepts Region IDs of every partition shape, and nothing else', () => {
@@ -15,5 +16,13 @@ describe('facts defined once in src/shared', () => {
     const css = readFileSync(join(import.meta.dirname, '../../src/renderer/src/app.css'), 'utf8')
     for (const color of accountLabelColors)
       expect(css.match(new RegExp(`--label-${color}:`, 'g'))?.length, color).toBe(2)
+  })
+
+  it('knows the proxy environment variables in any case, and that no_proxy names no proxy', () => {
+    expect(proxyEnvVariables.proxy).toEqual(['https_proxy', 'http_proxy', 'all_proxy'])
+    for (const name of ['HTTPS_PROXY', 'http_proxy', 'All_Proxy'])
+      expect(isProxyEnvVariable(name), name).toBe(true)
+    for (const name of ['NO_PROXY', proxyEnvVariables.noProxy, 'HTTPS_PROXY_X', 'PROXY'])
+      expect(isProxyEnvVariable(name), name).toBe(false)
   })
 })
