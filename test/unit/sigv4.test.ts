@@ -413,7 +413,8 @@ describe('the raw-request signer in test/integration (used by the benchmark and 
 //
 // Requests and expected Authorization headers are copied from the suite as AWS maintains it in
 //   github.com/awslabs/aws-c-auth  tests/aws-signing-test-suite/v4/<name>/header-signed-request.txt
-//   (commit 4ec99f28fa66f8a308609dfc6020936c24edaaf2; "aws-c-auth" below; the "-normalized" cases are
+//   (commit 4ec99f28fa66f8a308609dfc6020936c24edaaf2, and 71a25bdee47398379c389e60bfdd74fc031dc20a for
+//   the two post-x-www-form-urlencoded ones; "aws-c-auth" below; the "-normalized" cases are
 //   the non-S3 ones, which is what Connect and STS are), and, where noted "smithy", from the copy of
 //   the original suite the JS SDK's signer is tested against:
 //   github.com/smithy-lang/smithy-typescript  packages/signature-v4/src/suite.fixture.ts.
