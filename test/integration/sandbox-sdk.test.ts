@@ -24,7 +24,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { demoMfa, demoRoles, demoSeed } from '../../src/main/sandbox/demo-seed'
 import { parseSeed } from '../../src/main/sandbox/seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
-import { signRequest } from '../../src/main/sandbox/sigv4'
+import { signRequest } from './sigv4-signer'
 import { alphaUser, bravoUser, connect, demo, keysOf, rejection, sts } from './sandbox-helpers'
 
 let sandbox: Sandbox

@@ -1,8 +1,7 @@
 /**
  * AWS Signature Version 4, written out from the specification so the Sandbox checks signatures
- * independently of the SDK that made them. `verifySigV4` is what the server runs on every request.
- * `signRequest` is not used by the Sandbox: it stays only until test/integration/sandbox-sdk.test.ts
- * imports the test signer (test/integration/sigv4-signer.ts) that the benchmark already uses.
+ * independently of the SDK that made them. `verifySigV4` is what the server runs on every request; the
+ * signer that tests and benchmarks use lives in test/integration/sigv4-signer.ts.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
@@ -180,32 +179,4 @@ export function verifySigV4(
     }
   }
   return { ok: true }
-}
-
-/** Signs `request` in place (adds x-amz-date, optional token and Authorization), as an AWS client would. */
-export function signRequest(
-  request: SignableRequest,
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  region: string,
-  service: string,
-  now = new Date()
-): void {
-  const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '')
-  request.headers['x-amz-date'] = amzDate
-  if (credentials.sessionToken) request.headers['x-amz-security-token'] = credentials.sessionToken
-  const signedHeaders = Object.keys(request.headers)
-    .map((h) => h.toLowerCase())
-    .filter((h) => h === 'host' || h === 'content-type' || h.startsWith('x-amz-'))
-    .sort()
-  const auth: SigV4Authorization = {
-    accessKeyId: credentials.accessKeyId,
-    date: amzDate.slice(0, 8),
-    region,
-    service,
-    signedHeaders,
-    signature: ''
-  }
-  const sig = signature(request, auth, credentials.secretAccessKey, amzDate)
-  request.headers['authorization'] =
-    `${algorithm} Credential=${credentials.accessKeyId}/${auth.date}/${region}/${service}/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${sig}`
 }
