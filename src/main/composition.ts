@@ -80,8 +80,7 @@ export function createServices(host: Host): Services {
   const settings = new SettingsService(host.settings, host.vault, dialogs)
   const mfa = new MfaBroker((request) => host.emit('accounts:mfa-requested', request))
   const folder = host.userDataPath
-  let directory: AccountDirectory | undefined
-  const factory = new ClientFactory(
+  const factory: ClientFactory = new ClientFactory(
     [
       new ProfileAccountSource(profiles, () => settings.network(), host.mfaPrompter ?? mfa.prompt, host.env),
       new SandboxAccountSource(sandbox)
@@ -89,10 +88,11 @@ export function createServices(host: Host): Services {
     new PacerPool(folder, host.pace ?? connectDefaultPace),
     host.retry ?? defaultRetryPolicy,
     { sleep: systemClock.sleep, random: Math.random },
-    (target) => directory?.knownAccountId(target)
+    // Called only once calls are made, after `directory` below exists.
+    (target): string | undefined => directory.knownAccountId(target)
   )
   const gateway = new ConnectGateway(factory)
-  directory = new AccountDirectory(
+  const directory: AccountDirectory = new AccountDirectory(
     () => host.openStore(folder, 'account-cache'),
     join(folder, 'account-cache.json'),
     gateway,

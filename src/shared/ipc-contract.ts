@@ -93,7 +93,11 @@ export const invokeContract = {
   'accounts:list-profiles': { request: z.undefined(), response: response<ProfileList>() },
   /** STS GetCallerIdentity with the profile's credentials (MFA may be asked through an event). */
   'accounts:whoami': { request: profileRegion, response: response<CallerIdentity>() },
-  'accounts:list-instances': { request: profileInRegion, response: response<InstanceSummary[]>() },
+  /** The account's Connect instances, from the cache unless `refresh` (the cache lasts an hour). */
+  'accounts:list-instances': {
+    request: profileInRegion.extend({ refresh: z.boolean().optional() }).strict(),
+    response: response<InstanceSummary[]>()
+  },
   'accounts:describe-instance': {
     request: instanceContextSchema.strict(),
     response: response<InstanceSummary>()

@@ -61,8 +61,6 @@ export const processIo: CliIo = {
     })
 }
 
-const envProxyKeys = ['https_proxy', 'http_proxy', 'all_proxy']
-
 /**
  * The proxy and CA file the admin saved in the app's Settings (settings.json, read and never written),
  * so the CLI leaves the workstation the same way. A proxy in the environment wins over the app's. The
@@ -84,13 +82,13 @@ export async function appNetworkSettings(
       )
     return {}
   }
-  const { networkSettingsSchema } = await import('../../shared/settings')
+  const { networkSettingsSchema, isProxyEnvVariable } = await import('../../shared/settings')
   const parsed = networkSettingsSchema.safeParse(saved.network ?? {})
   if (!parsed.success) {
     warn(`Ignoring the network settings in ${file}: they do not match what the app writes.`)
     return {}
   }
-  const envHasProxy = Object.keys(env).some((key) => envProxyKeys.includes(key.toLowerCase()) && env[key])
+  const envHasProxy = Object.keys(env).some((key) => isProxyEnvVariable(key) && env[key])
   const { proxyUrl, caFile } = parsed.data
   if (proxyUrl && !envHasProxy && saved.sealedProxyPassword) {
     warn(

@@ -1,6 +1,7 @@
 /** `connect-provisioner create`: one user, validated, resolved and checked for duplicates before sending. */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { PersonInput } from '../../shared/create-user'
+import { parseTag } from '../../shared/tags'
 import { AppError } from '../../shared/result'
 import type { TemplateInput } from '../../shared/templates'
 import { cliServices, type CliIo } from './cli-host'
@@ -19,7 +20,7 @@ interface CreateFlags {
   deskPhone?: string
   autoAccept?: boolean
   acw?: number
-  tag: string[]
+  tag: Record<string, string>
   username: string
   firstName?: string
   lastName?: string
@@ -35,9 +36,10 @@ interface CreateFlags {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
-function keyValue(value: string, previous: string[]): string[] {
-  if (!value.includes('=')) throw new InvalidArgumentError(`expected KEY=VALUE, got "${value}".`)
-  return [...previous, value]
+function tagOption(value: string, previous: Record<string, string>): Record<string, string> {
+  const tag = parseTag(value)
+  if (!tag.ok) throw new InvalidArgumentError(tag.error.message)
+  return { ...previous, [tag.value.key]: tag.value.value }
 }
 
 /** The template from --template, with every settings flag laid over it; or one made of the flags alone. */
@@ -77,7 +79,7 @@ function templateOf(flags: CreateFlags, saved: TemplateInput | undefined): Templ
       : phone,
     tags: {
       ...(base.tags ?? {}),
-      ...Object.fromEntries(flags.tag.map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]))
+      ...flags.tag
     }
   }
 }
@@ -131,7 +133,7 @@ export function createCommand(io: CliIo): Command {
     .option('--auto-accept', 'auto-accept calls')
     .option('--no-auto-accept', 'do not auto-accept calls')
     .option('--acw <seconds>', 'after-contact work seconds (0 = unlimited)', integer(0, 2_000_000))
-    .option('--tag <key=value>', 'tag (repeat for more)', keyValue, [])
+    .option('--tag <key=value>', 'tag (repeat for more)', tagOption, {})
     .requiredOption('--username <name>', 'username')
     .option('--first-name <name>', 'first name')
     .option('--last-name <name>', 'last name')

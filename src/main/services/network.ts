@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { AppError } from '../../shared/result'
-import type { NetworkSettings } from '../../shared/settings'
+import { isProxyEnvVariable, type NetworkSettings } from '../../shared/settings'
 
 const tlsCodes = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -54,7 +54,7 @@ export function readCaFile(file: string, origin: string): string {
 export function proxiesInUse(settings: NetworkSettings, env: NodeJS.ProcessEnv = process.env): string[] {
   if (settings.proxyUrl) return [settings.proxyUrl]
   return Object.entries(env)
-    .filter(([key, value]) => ['https_proxy', 'http_proxy', 'all_proxy'].includes(key.toLowerCase()) && value)
+    .filter(([key, value]) => isProxyEnvVariable(key) && value)
     .map(([, value]) => value as string)
     .filter((value) => URL.canParse(value))
 }

@@ -2,6 +2,8 @@
  * Every part of the AWS SDK the app runs, in one module that is imported only when a call is made
  * (see ClientFactory), so commands and views that never call AWS never pay for loading it.
  */
+import type * as sdk from './sdk'
+
 export {
   ConnectClient,
   CreateUserCommand,
@@ -19,4 +21,4 @@ export { fromIni } from '@aws-sdk/credential-provider-ini'
 export { createRequestHandler } from './http-handler'
 
 /** The SDK module's shape. */
-export type Sdk = typeof import('./sdk')
+export type Sdk = typeof sdk

@@ -131,6 +131,18 @@ export class AccountsState {
     await this.remember()
   }
 
+  /** Lists the instances again from AWS: the list is kept for an hour, so a new instance needs this. */
+  async refreshInstances(): Promise<void> {
+    const { profile, region } = this
+    if (!profile || !region) return
+    this.instances = undefined
+    this.instancesError = undefined
+    const listed = await api.invoke('accounts:list-instances', { profile, region, refresh: true })
+    if (this.profile !== profile || this.region !== region) return
+    if (listed.ok) this.instances = listed.value
+    else this.instancesError = listed.error
+  }
+
   /** Picks an instance (DescribeInstance) and remembers the whole context. */
   async selectInstance(instanceId: string): Promise<void> {
     const { profile, region } = this
