@@ -693,8 +693,9 @@ describe('quota, throttling and faults', () => {
     const defaults = await startSandbox()
     expect(defaults.throttle.config).toEqual({ rate: 2, burst: 5 })
     await defaults.close()
-    // 1/s rather than 2/s, so seven concurrent requests on a loaded machine still arrive within one refill.
-    const throttled = await startSandbox({ throttle: { rate: 1, burst: 5 } })
+    // The throttle's clock stands still until the test moves it: no refill happens by accident.
+    let now = 0
+    const throttled = await startSandbox({ throttle: { rate: 1, burst: 5 }, clock: () => now })
     try {
       const results = await Promise.allSettled(
         Array.from({ length: 7 }, () => connect(throttled, demo.alpha).send(new ListInstancesCommand({})))
@@ -712,8 +713,11 @@ describe('quota, throttling and faults', () => {
         )
       )
       expect(shared.$metadata?.httpStatusCode).toBe(429)
-      await new Promise((resolve) => setTimeout(resolve, 1100))
+      now += 1000 // one second refills one token
       await connect(throttled, demo.alpha).send(new ListInstancesCommand({}))
+      expect((await rejection(connect(throttled, demo.alpha).send(new ListInstancesCommand({})))).name).toBe(
+        'ThrottlingException'
+      )
     } finally {
       await throttled.close()
     }

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   port?: number
   /** AWS's default (2/s, burst 5) unless given; `{ rate: 0 }` turns throttling off. */
   throttle?: ThrottleConfig
+  /** The throttle's clock in milliseconds (tests pass a fake one); `performance.now` by default. */
+  clock?: () => number
   faults?: FaultConfig
   /** Where to keep the state across restarts; written after every change. */
   stateFile?: string
@@ -125,7 +127,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const stats = new SandboxStats()
   const faults = new FaultInjector(options.faults)
   const throttle = new Throttle(
-    options.throttle ?? { rate: connectRules.apiRate.perSecond, burst: connectRules.apiRate.burst }
+    options.throttle ?? { rate: connectRules.apiRate.perSecond, burst: connectRules.apiRate.burst },
+    options.clock
   )
 
   let saveTimer: NodeJS.Timeout | undefined
