@@ -22,7 +22,12 @@ export default defineConfig({
         test: {
           ...nodeSide,
           name: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/main/**/*.test.ts', 'test/integration/**/*.test.ts']
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/main/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/reliability/**/*.test.ts'
+          ]
         }
       },
       {
