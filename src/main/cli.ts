@@ -1,9 +1,11 @@
 /**
  * The `connect-provisioner` command line: the same services as the app, for scripting and headless
- * checks. Exit codes: 0 success, 1 the operation failed, 2 usage error.
+ * checks. Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 outcome unknown (a user may
+ * have been created and nothing could confirm it).
  */
 import { Command, CommanderError } from 'commander'
 import { version } from '../../package.json'
+import { AppError } from '../shared/result'
 import { exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
 import { closeServices, processIo, type CliIo } from './cli/cli-host'
@@ -51,7 +53,9 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
       return benign ? exitCodes.ok : error.exitCode === exitCodes.failed ? exitCodes.usage : error.exitCode
     }
     cliIo.err(`Error: ${error instanceof Error ? error.message : String(error)}`)
-    return exitCodes.failed
+    return error instanceof AppError && error.is('OUTCOME_UNKNOWN')
+      ? exitCodes.outcomeUnknown
+      : exitCodes.failed
   } finally {
     await closeServices()
   }

@@ -11,6 +11,7 @@ import { ProfileAccountSource } from './services/aws/profile-source'
 import { PacerPool, connectDefaultPace, systemClock, type Pace } from './services/aws/pacing'
 import { defaultRetryPolicy, type RetryPolicy } from './services/aws/retry'
 import { AccountDirectory } from './services/account-directory'
+import { withFileLock } from './services/file-lock'
 import { MfaBroker, type MfaPrompter } from './services/mfa-broker'
 import { ProfileService } from './services/profile-service'
 import { SandboxAccountSource, SandboxHost } from './services/sandbox-host'
@@ -128,7 +129,9 @@ export function createServices(host: Host): Services {
     templates,
     templateFiles: new TemplateFiles(templates, dialogs),
     lookups,
-    createUser: new CreateUserService(gateway, directory, templates, lookups, audit),
+    createUser: new CreateUserService(gateway, directory, templates, lookups, audit, (key, work) =>
+      withFileLock(folder, key, work)
+    ),
     activity: new ActivityService(audit, dialogs),
     clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' })
   }

@@ -2,9 +2,10 @@
 
 /**
  * What became of one CreateUser step. `started` is written before the call; then one of the others.
- * `refused` means nothing was sent. Listed in the order the Activity filter offers them.
+ * `refused` means nothing was sent; `unknown` means AWS may have created the user and nothing could
+ * confirm it either way. Listed in the order the Activity filter offers them.
  */
-export const auditOutcomes = ['created', 'refused', 'failed', 'started'] as const
+export const auditOutcomes = ['created', 'refused', 'failed', 'unknown', 'started'] as const
 export type AuditOutcome = (typeof auditOutcomes)[number]
 
 /** One step of one CreateUser, as appended to audit.jsonl. */

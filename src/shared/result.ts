@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   /** The name is taken. */
   | 'CONFLICT'
+  /** A request may or may not have taken effect, and nothing could tell which (e.g. a lost answer). */
+  | 'OUTCOME_UNKNOWN'
 
 /** A payload field that broke the channel's schema. */
 export interface SchemaIssue {
@@ -69,6 +71,7 @@ export interface ErrorDetails {
   NETWORK_UNREACHABLE: { code: string }
   AWS: AwsErrorDetails
   NOT_FOUND: never
+  OUTCOME_UNKNOWN: { username: string }
   CONFLICT: Partial<AwsErrorDetails> & {
     field?: string
     problems?: FieldProblem[]

@@ -1,6 +1,10 @@
 /** The CreateUser-once loop with scripted answers: every retry and ambiguity path, no network, no waiting. */
 import { describe, expect, it } from 'vitest'
-import { createUserOnce } from '../../src/main/services/aws/create-user-once'
+import {
+  createUserOnce,
+  OutcomeUnknownError,
+  type FoundUser
+} from '../../src/main/services/aws/create-user-once'
 import { backoffMs, withRetries, type RetryDeps } from '../../src/main/services/aws/retry'
 
 const policy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000 }
@@ -46,11 +50,26 @@ function deps(): RetryDeps & { slept: number[]; retries: string[] } {
 }
 
 const user = { UserId: 'u-1', UserArn: 'arn:u-1' }
+/** What our request asked for, and the user it makes as SearchUsers shows it. */
+const request = {
+  RoutingProfileId: 'rp-1',
+  SecurityProfileIds: ['sp-1'],
+  IdentityInfo: { FirstName: 'Ada', LastName: 'L' }
+}
+const ours = (id: string): FoundUser => ({
+  id,
+  arn: `arn:${id}`,
+  routingProfileId: 'rp-1',
+  securityProfileIds: ['sp-1'],
+  firstName: 'Ada',
+  lastName: 'L'
+})
+const theirs = (id: string): FoundUser => ({ ...ours(id), firstName: 'Grace' })
 
 describe('createUserOnce', () => {
   it('sends one CreateUser when it is answered', async () => {
     const s = script([user])
-    expect(await createUserOnce(policy, s, deps())).toEqual({
+    expect(await createUserOnce(policy, request, s, deps())).toEqual({
       userId: 'u-1',
       userArn: 'arn:u-1',
       attempts: 1,
@@ -62,7 +81,7 @@ describe('createUserOnce', () => {
   it('retries throttling and server errors with growing, jittered waits, and says so', async () => {
     const s = script([aws('ThrottlingException', 429), aws('InternalServiceException', 500, 'server'), user])
     const d = deps()
-    expect((await createUserOnce(policy, s, d)).attempts).toBe(3)
+    expect((await createUserOnce(policy, request, s, d)).attempts).toBe(3)
     expect(d.slept).toEqual([75, 150]) // equal jitter: half the ceiling plus half of it times 0.5
     expect(d.retries).toEqual(['Throttled (2 of 4)', 'AWS had a server error (3 of 4)'])
   })
@@ -70,7 +89,7 @@ describe('createUserOnce', () => {
   it('does not retry the users quota or a client error', async () => {
     for (const error of [aws('LimitExceededException', 429), aws('InvalidParameterException', 400)]) {
       const s = script([error, user])
-      await expect(createUserOnce(policy, s, deps())).rejects.toBe(error)
+      await expect(createUserOnce(policy, request, s, deps())).rejects.toBe(error)
       expect(s.calls.create).toBe(1)
     }
   })
@@ -83,13 +102,13 @@ describe('createUserOnce', () => {
       aws('ThrottlingException', 429),
       last
     ])
-    await expect(createUserOnce(policy, s, deps())).rejects.toBe(last)
+    await expect(createUserOnce(policy, request, s, deps())).rejects.toBe(last)
     expect(s.calls.create).toBe(4)
   })
 
   it('after a lost answer, finds the user our attempt created instead of sending again', async () => {
-    const s = script([reset()], { id: 'u-9', arn: 'arn:u-9' })
-    expect(await createUserOnce(policy, s, deps())).toMatchObject({
+    const s = script([reset()], ours('u-9'))
+    expect(await createUserOnce(policy, request, s, deps())).toMatchObject({
       userId: 'u-9',
       recoveredAfterAmbiguity: true
     })
@@ -98,16 +117,16 @@ describe('createUserOnce', () => {
 
   it('after a lost answer with no user found, sends again', async () => {
     const s = script([reset(), user])
-    expect(await createUserOnce(policy, s, deps())).toMatchObject({ userId: 'u-1', attempts: 2 })
+    expect(await createUserOnce(policy, request, s, deps())).toMatchObject({ userId: 'u-1', attempts: 2 })
     expect(s.calls).toEqual({ create: 2, find: 1 })
   })
 
   it('reads a duplicate after our own lost answer as our user, found by username', async () => {
     const s = script([reset(), aws('DuplicateResourceException', 409)])
     // The lookup after the reset does not see the user yet; after the duplicate, it does.
-    const sightings = [undefined, { id: 'u-7', arn: 'arn:u-7' }]
+    const sightings = [undefined, ours('u-7')]
     s.find = async () => sightings.shift()
-    expect(await createUserOnce(policy, s, deps())).toMatchObject({
+    expect(await createUserOnce(policy, request, s, deps())).toMatchObject({
       userId: 'u-7',
       attempts: 2,
       recoveredAfterAmbiguity: true
@@ -117,8 +136,73 @@ describe('createUserOnce', () => {
   it('reports a duplicate on a first attempt as a duplicate, without a lookup', async () => {
     const duplicate = aws('DuplicateResourceException', 409)
     const s = script([duplicate])
-    await expect(createUserOnce(policy, s, deps())).rejects.toBe(duplicate)
+    await expect(createUserOnce(policy, request, s, deps())).rejects.toBe(duplicate)
     expect(s.calls.find).toBe(0)
+  })
+})
+
+describe('createUserOnce when the outcome is in doubt', () => {
+  it('reads a duplicate after a 500 (which may have committed) as ours when the user is what we asked for', async () => {
+    const s = script(
+      [aws('InternalServiceException', 500, 'server'), aws('DuplicateResourceException', 409)],
+      ours('u-5')
+    )
+    expect(await createUserOnce(policy, request, s, deps())).toMatchObject({
+      userId: 'u-5',
+      recoveredAfterAmbiguity: true
+    })
+  })
+
+  it("reports a duplicate after a 500 as a duplicate when the user found is someone else's", async () => {
+    const duplicate = aws('DuplicateResourceException', 409)
+    const s = script([aws('InternalServiceException', 500, 'server'), duplicate], theirs('u-6'))
+    await expect(createUserOnce(policy, request, s, deps())).rejects.toBe(duplicate)
+  })
+
+  it('after a lost answer, a user found that is not ours is a duplicate, not a success', async () => {
+    const s = script([reset()], theirs('u-8'))
+    await expect(createUserOnce(policy, request, s, deps())).rejects.toMatchObject({
+      name: 'DuplicateResourceException'
+    })
+  })
+
+  it('keeps looking when the lookup after a lost answer fails, and finds our user', async () => {
+    const s = script([reset()])
+    const answers: Array<Error | FoundUser> = [reset(), aws('ThrottlingException', 429), ours('u-3')]
+    s.find = async () => {
+      const next = answers.shift()
+      if (next instanceof Error) throw next
+      return next
+    }
+    const d = deps()
+    expect(await createUserOnce(policy, request, s, d)).toMatchObject({ userId: 'u-3' })
+    expect(d.slept).toHaveLength(2)
+  })
+
+  it('says the outcome is unknown, never failed, when no lookup can answer', async () => {
+    const s = script([reset()])
+    s.find = async () => {
+      throw reset()
+    }
+    const error = await createUserOnce(policy, request, s, deps()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OutcomeUnknownError)
+    expect(s.calls.create).toBe(1) // never sent again while in doubt
+  })
+
+  it('checks after the last attempt when an earlier one may have committed', async () => {
+    const s = script(
+      [
+        aws('InternalServiceException', 500, 'server'),
+        aws('ThrottlingException', 429),
+        aws('ThrottlingException', 429),
+        aws('ThrottlingException', 429)
+      ],
+      ours('u-4')
+    )
+    expect(await createUserOnce(policy, request, s, deps())).toMatchObject({
+      userId: 'u-4',
+      recoveredAfterAmbiguity: true
+    })
   })
 })
 

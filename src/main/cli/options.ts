@@ -23,8 +23,8 @@ export function decimal(min: number, max: number): (raw: string) => number {
   }
 }
 
-/** Exit codes every command uses. */
-export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const
+/** Exit codes every command uses; 3 means a user may have been created and nothing could confirm it. */
+export const exitCodes = { ok: 0, failed: 1, usage: 2, outcomeUnknown: 3 } as const
 
 /** Rows as aligned columns (the first row is the header), for plain-text output. */
 export function table(rows: string[][]): string[] {

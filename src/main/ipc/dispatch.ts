@@ -35,7 +35,9 @@ export async function dispatch(
       error: {
         code: 'INVALID_REQUEST',
         message: `The request for ${channel} is not valid: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
-        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) }
+        details: {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+        }
       }
     }
   }

@@ -37,7 +37,8 @@ export class CreateUserService {
     private readonly directory: AccountDirectory,
     private readonly templates: TemplateService,
     private readonly lookups: LookupService,
-    private readonly audit: AuditLog
+    private readonly audit: AuditLog,
+    private readonly exclusively: <T>(key: string, work: () => Promise<T>) => Promise<T>
   ) {}
 
   /** The preview, with no CreateUser sent; it looks the username up (SearchUsers) to flag a duplicate. */
@@ -51,7 +52,26 @@ export class CreateUserService {
    * DuplicateResourceException, which is authoritative, so no SearchUsers is sent first.
    */
   async create(input: CreateUserInput): Promise<CreateUserResult> {
-    const { preview, request } = await this.prepare(input, { lookUpUsername: false })
+    let prepared: Awaited<ReturnType<CreateUserService['prepare']>>
+    try {
+      prepared = await this.prepare(input, { lookUpUsername: false })
+    } catch (error) {
+      // Every attempt is recorded, also one that failed before anything could be sent.
+      const app = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
+      this.audit.append({
+        profile: input.context.profile,
+        accountId: '',
+        region: input.context.region,
+        instanceId: input.context.instanceId,
+        instanceAlias: '',
+        username: input.person.username ?? '',
+        outcome: 'failed',
+        errorCode: app.code,
+        message: `Nothing was sent: ${app.message}`
+      })
+      throw app
+    }
+    const { preview, request } = prepared
     const where = {
       profile: input.context.profile,
       accountId: preview.accountId,
@@ -79,7 +99,11 @@ export class CreateUserService {
     }
     this.audit.append({ ...where, outcome: 'started', request: maskRequest(request) })
     try {
-      const created = await this.gateway.createUser(input.context, request)
+      // One creator per username on this workstation: a second process waits, then meets the duplicate.
+      const created = await this.exclusively(
+        `create|${preview.accountId}|${input.context.instanceId}|${request.Username.toLowerCase()}`,
+        () => this.gateway.createUser(input.context, request)
+      )
       this.audit.append({
         ...where,
         outcome: 'created',
@@ -95,7 +119,8 @@ export class CreateUserService {
         instanceAlias: preview.instanceAlias
       }
     } catch (error) {
-      let app: AppError = error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
+      let app: AppError =
+        error instanceof AppError ? error : new AppError('INTERNAL', (error as Error).message)
       const awsCode = app.is('AWS') ? app.details?.awsCode : undefined
       if (app.is('AWS') && awsCode === 'DuplicateResourceException') {
         app = new AppError(
@@ -110,7 +135,7 @@ export class CreateUserService {
       }
       this.audit.append({
         ...where,
-        outcome: 'failed',
+        outcome: app.is('OUTCOME_UNKNOWN') ? 'unknown' : 'failed',
         errorCode: awsCode ?? app.code,
         message: app.message,
         request: maskRequest(request)

@@ -19,14 +19,7 @@ import type { CreateUserRequest } from '../../../shared/create-user'
 import { AppError } from '../../../shared/result'
 import type { InstanceLookups } from '../../../shared/template-resolve'
 import type { ClientFactory, Clients, Target } from './client-factory'
-import { createUserOnce, type CreatedUser } from './create-user-once'
-
-/** A user found by username. */
-export interface FoundUser {
-  id: string
-  arn: string
-  routingProfileId?: string
-}
+import { createUserOnce, OutcomeUnknownError, type CreatedUser, type FoundUser } from './create-user-once'
 
 const hierarchyLevels = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive'] as const
 
@@ -180,13 +173,17 @@ export class ConnectGateway {
       )
     )
     const user = found.Users?.find((u) => u.Username === username)
-    return user
-      ? {
-          id: user.Id ?? '',
-          arn: user.Arn ?? '',
-          ...(user.RoutingProfileId ? { routingProfileId: user.RoutingProfileId } : {})
-        }
-      : undefined
+    if (!user) return undefined
+    const { RoutingProfileId, SecurityProfileIds, HierarchyGroupId, IdentityInfo } = user
+    return {
+      id: user.Id ?? '',
+      arn: user.Arn ?? '',
+      ...(RoutingProfileId ? { routingProfileId: RoutingProfileId } : {}),
+      ...(SecurityProfileIds ? { securityProfileIds: SecurityProfileIds } : {}),
+      ...(HierarchyGroupId ? { hierarchyGroupId: HierarchyGroupId } : {}),
+      ...(IdentityInfo?.FirstName ? { firstName: IdentityInfo.FirstName } : {}),
+      ...(IdentityInfo?.LastName ? { lastName: IdentityInfo.LastName } : {})
+    }
   }
 
   /**
@@ -199,6 +196,7 @@ export class ConnectGateway {
     try {
       return await createUserOnce(
         policy,
+        request,
         {
           create: () =>
             this.factory.sendOnce(context, ({ connect, sdk }) =>
@@ -209,6 +207,14 @@ export class ConnectGateway {
         deps
       )
     } catch (error) {
+      if (error instanceof OutcomeUnknownError) {
+        const why = await this.factory.explain(error.lookupError, context)
+        throw new AppError(
+          'OUTCOME_UNKNOWN',
+          `Outcome unknown — the user "${request.Username}" may exist. ${error.message} (${why.message}) Look the user up before trying again: a new attempt is refused as a duplicate if it was created.`,
+          { username: request.Username }
+        )
+      }
       throw await this.factory.explain(error, context)
     }
   }

@@ -4,10 +4,11 @@
  * bucket on its side, so calls wait their turn instead of being throttled. The bucket lives in a small
  * file in the data folder, so the app and every CLI process on the workstation share one quota.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { connectRules } from '../../../shared/connect-rules'
+import { acquireFileLock } from '../file-lock'
 
 /** A request rate: steady requests per second, and how many may go at once. */
 export interface Pace {
@@ -96,13 +97,20 @@ export class SharedTokenBucket implements Pacer {
   }
 
   async take(): Promise<void> {
-    await this.acquire()
+    const release = await acquireFileLock(this.lock, {
+      staleMs: staleLockMs,
+      pollMs: 2,
+      now: this.clock.now,
+      sleep: this.clock.sleep
+    }).catch(() => () => {}) // no lock possible (read-only folder): go unlocked rather than fail
     let turn: { level: Level; waitMs: number }
     try {
       turn = takeTurn(this.pace, this.read(), this.clock.now())
       writeFileSync(this.file, JSON.stringify(turn.level), { mode: 0o600 })
+    } catch {
+      turn = { level: this.read(), waitMs: 0 }
     } finally {
-      this.release()
+      release()
     }
     if (turn.waitMs > 0) await this.clock.sleep(turn.waitMs)
   }
@@ -119,31 +127,6 @@ export class SharedTokenBucket implements Pacer {
       // Missing or unreadable: start full.
     }
     return { tokens: this.pace.burst, at: this.clock.now() }
-  }
-
-  private async acquire(): Promise<void> {
-    for (let tries = 0; ; tries++) {
-      try {
-        closeSync(openSync(this.lock, 'wx', 0o600))
-        return
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return // no lock possible: go unlocked
-      }
-      try {
-        if (this.clock.now() - statSync(this.lock).mtimeMs > staleLockMs) unlinkSync(this.lock)
-      } catch {
-        // Released meanwhile.
-      }
-      await this.clock.sleep(tries < 10 ? 1 : 5)
-    }
-  }
-
-  private release(): void {
-    try {
-      unlinkSync(this.lock)
-    } catch {
-      // Already gone (broken as stale by another process): nothing to do.
-    }
   }
 }
 

@@ -25,5 +25,6 @@ export const auditOutcomeNames: Record<AuditOutcome, string> = {
   created: 'Created',
   refused: 'Refused (nothing sent)',
   failed: 'Failed',
+  unknown: 'Outcome unknown (may exist)',
   started: 'Started'
 }
