@@ -22,6 +22,9 @@ export default defineConfig({
         test: {
           ...nodeSide,
           name: 'node',
+          // Tests take well under a second each; the margin is for a loaded 2-core CI machine.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           include: [
             'test/unit/**/*.test.ts',
             'test/main/**/*.test.ts',

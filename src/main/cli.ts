@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander'
 import { version } from '../../package.json'
 import { AppError } from '../shared/result'
+import { escapeInvisible } from '../shared/text'
 import { exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
 import { closeServices, processIo, type CliIo } from './cli/cli-host'
@@ -41,8 +42,21 @@ export function buildProgram(io: CliIo): Command {
  * process's streams and environment, in part or whole (tests run the CLI in-process this way).
  */
 export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
-  const cliIo: CliIo = { ...processIo, ...io }
+  const given: CliIo = { ...processIo, ...io }
+  // Nothing the CLI prints can move the cursor, clear the screen or reorder text: names come from files
+  // and from AWS, so every control, bidi and zero-width character is printed escaped.
+  const cliIo: CliIo = {
+    ...given,
+    out: (line) => given.out(escapeInvisible(line)),
+    err: (line) => given.err(escapeInvisible(line))
+  }
+  const json = argv.includes('--json')
+  const fail = (code: string, message: string, exitCode: number): number => {
+    if (json) cliIo.out(JSON.stringify({ ok: false, error: { code, message } }))
+    return exitCode
+  }
   const program = buildProgram(cliIo)
+  const hostExitCode = process.exitCode
   try {
     process.exitCode = undefined
     await program.parseAsync(argv, { from: 'user' })
@@ -50,13 +64,20 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
   } catch (error) {
     if (error instanceof CommanderError) {
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
-      return benign ? exitCodes.ok : error.exitCode === exitCodes.failed ? exitCodes.usage : error.exitCode
+      if (benign) return exitCodes.ok
+      return fail('USAGE', error.message.replace(/^error: /, ''), exitCodes.usage)
     }
-    cliIo.err(`Error: ${error instanceof Error ? error.message : String(error)}`)
-    return error instanceof AppError && error.is('OUTCOME_UNKNOWN')
-      ? exitCodes.outcomeUnknown
-      : exitCodes.failed
+    const app = error instanceof AppError ? error : undefined
+    const message =
+      app?.message ?? `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`
+    cliIo.err(`Error: ${message}`)
+    return fail(
+      app?.code ?? 'INTERNAL',
+      message,
+      app?.is('OUTCOME_UNKNOWN') ? exitCodes.outcomeUnknown : exitCodes.failed
+    )
   } finally {
+    process.exitCode = hostExitCode
     await closeServices()
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { CreateUserCommandInput } from '@aws-sdk/client-connect'
 import { z } from 'zod'
+import { findInvisible, invisibleMessage } from './text'
 import { connectRules, isNfc, type IdentityType } from './connect-rules'
 import { createUserSettings, type ResolvedIds } from './template-resolve'
 import { applyUsernamePattern, type Template } from './templates'
@@ -127,7 +128,29 @@ const phoneNumbers = (r: CreateUserRequest): Array<[string, string | undefined]>
  * Every rule checked before anything is sent (connect-api.md): when AWS changes one, change it here.
  * Each returns the message that says how to fix the field, or undefined.
  */
+/** The text fields a person types, and how the form names them. */
+const typedFields = [
+  ['Username', 'The username', (r: CreateUserRequest) => r.Username],
+  ['IdentityInfo.FirstName', 'The first name', (r: CreateUserRequest) => r.IdentityInfo?.FirstName],
+  ['IdentityInfo.LastName', 'The last name', (r: CreateUserRequest) => r.IdentityInfo?.LastName],
+  ['IdentityInfo.Email', 'The e-mail', (r: CreateUserRequest) => r.IdentityInfo?.Email],
+  [
+    'IdentityInfo.SecondaryEmail',
+    'The secondary e-mail',
+    (r: CreateUserRequest) => r.IdentityInfo?.SecondaryEmail
+  ],
+  ['DirectoryUserId', 'The directory user ID', (r: CreateUserRequest) => r.DirectoryUserId]
+] as const
+
 const createUserRules: readonly Rule[] = [
+  // First, so an invisible character is named before any rule it would confuse.
+  ...typedFields.map(([field, what, value]) => ({
+    field,
+    check: (r: CreateUserRequest) => {
+      const character = findInvisible(value(r) ?? '')
+      return character ? invisibleMessage(what, character) : undefined
+    }
+  })),
   {
     field: 'Username',
     check: (r) =>

@@ -4,9 +4,10 @@ import { InvalidArgumentError } from 'commander'
 /** A whole number in [min, max]. */
 export function integer(min: number, max: number): (raw: string) => number {
   return (raw) => {
-    const value = Number(raw)
+    // Digits only: Number() would also take "", "0x10" and "1e3".
+    const value = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${raw}".`)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${clip(raw)}".`)
     }
     return value
   }
@@ -15,12 +16,17 @@ export function integer(min: number, max: number): (raw: string) => number {
 /** A number in [min, max] (fractions allowed). */
 export function decimal(min: number, max: number): (raw: string) => number {
   return (raw) => {
-    const value = Number(raw)
-    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got "${raw}".`)
+    const value = /^\d{1,16}(\.\d{1,16})?$/.test(raw) ? Number(raw) : Number.NaN
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got "${clip(raw)}".`)
     }
     return value
   }
+}
+
+/** A value quoted back in a message, cut short when it is long. */
+export function clip(raw: string, max = 40): string {
+  return raw.length > max ? `${raw.slice(0, max)}… (${raw.length} characters)` : raw
 }
 
 /** Exit codes every command uses; 3 means a user may have been created and nothing could confirm it. */

@@ -166,7 +166,16 @@ export class CreateUserService {
     ])
     const template =
       typeof input.template === 'string' ? this.templates.get(input.template) : this.inline(input.template)
-    const person = withDerivedFields(personSchema.parse(input.person), template)
+    const parsedPerson = personSchema.safeParse(input.person)
+    if (!parsedPerson.success) {
+      const issues = parsedPerson.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+      throw new AppError(
+        'INVALID_REQUEST',
+        `The person's details are not valid: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        { issues }
+      )
+    }
+    const person = withDerivedFields(parsedPerson.data, template)
     const effective = person.hierarchyGroup.trim()
       ? { ...template, hierarchyGroup: person.hierarchyGroup.trim() }
       : template

@@ -106,3 +106,33 @@ export function explainNetworkError(error: unknown, proxies: string[]): AppError
   }
   return undefined
 }
+
+const defaultPorts: Record<string, number> = { http: 80, https: 443 }
+
+/**
+ * The proxy for `url` from `env` (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, NO_PROXY), by proxy-from-env's
+ * rules, but reading the environment it is given: the CLI run in-process, or a host with its own.
+ */
+export function proxyForUrl(url: string, env: NodeJS.ProcessEnv): string {
+  const get = (key: string): string => env[key.toLowerCase()] || env[key.toUpperCase()] || ''
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return ''
+  }
+  const protocol = parsed.protocol.replace(/:$/, '')
+  const hostname = parsed.host.replace(/:\d*$/, '')
+  const port = Number(parsed.port) || defaultPorts[protocol] || 0
+  const noProxy = get('no_proxy').toLowerCase()
+  if (noProxy === '*') return ''
+  const bypassed = noProxy.split(/[,\s]/).some((entry) => {
+    if (!entry) return false
+    const [, host = entry, entryPort] = /^(.+):(\d+)$/.exec(entry) ?? []
+    if (entryPort && Number(entryPort) !== port) return false
+    return /^[.*]/.test(host) ? hostname.endsWith(host.replace(/^\*/, '')) : hostname === host
+  })
+  if (bypassed) return ''
+  const proxy = get(`${protocol}_proxy`) || get('all_proxy')
+  return proxy && !proxy.includes('://') ? `${protocol}://${proxy}` : proxy
+}

@@ -137,6 +137,8 @@ export class ClientFactory {
       credentials: connection.credentials,
       // Every attempt is paced and retried by `send`/`sendOnce`, so the SDK makes exactly one.
       maxAttempts: 1,
+      // Endpoints come from the account source alone: the SDK would otherwise read AWS_PROFILE's.
+      ignoreConfiguredEndpointUrls: true,
       ...(connection.requestHandler ? { requestHandler: connection.requestHandler } : {})
     }
     const { connect: connectEndpoint, sts: stsEndpoint } = connection.endpoints

@@ -7,7 +7,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import * as tls from 'node:tls'
 import { ProxyAgent } from 'proxy-agent'
 import type { NetworkSettings } from '../../../shared/settings'
-import { readCaFile } from '../network'
+import { proxyForUrl, readCaFile } from '../network'
 
 /** The usual trust store: the OS's where this Node can read it (Electron), else Node's bundled roots. */
 function defaultRoots(): string[] {
@@ -39,8 +39,8 @@ export function createRequestHandler(
   const agent = new ProxyAgent({
     keepAlive: true,
     ...(extra.length ? { ca: [...defaultRoots(), ...extra] } : {}),
-    // Without a Settings proxy, ProxyAgent follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY (proxy-from-env).
-    ...(settings.proxyUrl ? { getProxyForUrl: () => settings.proxyUrl ?? '' } : {})
+    // The Settings proxy carries every call; without one, HTTPS_PROXY / HTTP_PROXY / NO_PROXY of `env`.
+    getProxyForUrl: (url: string) => settings.proxyUrl ?? proxyForUrl(url, env)
   })
   return new NodeHttpHandler({
     httpAgent: agent,

@@ -119,7 +119,12 @@ export class ProfileAccountSource implements AccountSource {
         ignoreCache: true,
         mfaCodeProvider: (mfaSerial) => this.mfa({ profile, mfaSerial }),
         // Role assumption (every hop of a chain) goes through the same proxy, CAs and STS endpoint.
-        clientConfig: { profile, requestHandler, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) }
+        clientConfig: {
+          profile,
+          requestHandler,
+          ignoreConfiguredEndpointUrls: true,
+          ...(stsEndpoint ? { endpoint: stsEndpoint } : {})
+        }
       })(options)
       this.credentials.set(profile, { version, identity })
       identity.catch(() => {
