@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander'
 import { version } from '../../package.json'
 import { AppError } from '../shared/result'
 import { escapeInvisible } from '../shared/text'
-import { exitCodes } from './cli/options'
+import { clipLongRuns, exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
 import { closeServices, processIo, type CliIo } from './cli/cli-host'
 import { createCommand } from './cli/create-command'
@@ -22,7 +22,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => io.out(text.trimEnd()),
-      writeErr: (text) => io.err(text.trimEnd())
+      writeErr: (text) => io.err(clipLongRuns(text.trimEnd()))
     })
     .exitOverride()
   for (const command of accountCommands(io)) program.addCommand(command)
@@ -65,7 +65,7 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     if (error instanceof CommanderError) {
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
       if (benign) return exitCodes.ok
-      return fail('USAGE', error.message.replace(/^error: /, ''), exitCodes.usage)
+      return fail('USAGE', clipLongRuns(error.message.replace(/^error: /, '')), exitCodes.usage)
     }
     const app = error instanceof AppError ? error : undefined
     const message =

@@ -244,7 +244,7 @@ describe('connect-provisioner CLI, in-process', { timeout: 15_000 }, () => {
     }
   })
 
-  // Fails today: the proxy agent reads HTTP(S)_PROXY from process.env, not from the CLI's io.env.
+  // The proxy agent reads HTTP(S)_PROXY from the CLI's io.env, not from process.env.
   it('lets a proxy in its environment (io.env) win over the app’s', async () => {
     const proxy = await startRecordingProxy()
     try {
@@ -261,8 +261,8 @@ describe('connect-provisioner CLI, in-process', { timeout: 15_000 }, () => {
     }
   })
 
-  // Fails today: given no endpoint, the SDK looks one up itself, in process.env and the endpoint_url of
-  // the profile AWS_PROFILE names (or [default]), so another profile's endpoint receives these calls.
+  // Given no endpoint, the SDK would look one up itself, in process.env and the endpoint_url of the
+  // profile AWS_PROFILE names (or [default]); the clients ignore that lookup.
   it('sends a profile without endpoint_url to AWS itself, whatever AWS_PROFILE names', async () => {
     const other = await startSandbox({ throttle: noThrottle })
     const { env } = workspace(
@@ -348,7 +348,6 @@ describe('connect-provisioner CLI, in-process', { timeout: 15_000 }, () => {
     expect(unknown.stderr).toMatch(/No instance "nope"/)
   })
 
-  // Fails today: runCli clears process.exitCode when it starts and a failed dry run or resolve sets it.
   it('leaves the host process’s exitCode alone', async () => {
     const { dir, env } = workspace()
     writeFileSync(join(dir, 'in.json'), JSON.stringify(tier1London))

@@ -29,6 +29,11 @@ export function clip(raw: string, max = 40): string {
   return raw.length > max ? `${raw.slice(0, max)}… (${raw.length} characters)` : raw
 }
 
+/** `text` with every run of over 80 non-space characters clipped, so a huge argument is never echoed whole. */
+export function clipLongRuns(text: string): string {
+  return text.replace(/\S{81,}/g, (run) => clip(run))
+}
+
 /** Exit codes every command uses; 3 means a user may have been created and nothing could confirm it. */
 export const exitCodes = { ok: 0, failed: 1, usage: 2, outcomeUnknown: 3 } as const
 
