@@ -3,6 +3,7 @@
  * overrides and isolates (they reorder what is displayed) and zero-width characters (they make two
  * names look the same). The one definition the app, the CLI and validation use.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const invisible = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g
 
 /** `U+001B` for a character. */

@@ -112,7 +112,7 @@ describe('whoami and instances through real profiles', () => {
     )
     expect((await services().directory.identity({ profile: 'svc' })).accountId).toBe('444455556666')
     useConfig(`[profile plain]\nregion = eu-west-2\n${keys(demo.bravo)}`, { AWS_ENDPOINT_URL: sandbox.url })
-    const { gateway, directory } = services()
+    const { gateway } = services()
     expect((await gateway.listInstances({ profile: 'plain', region: 'eu-west-2' }))[0]?.alias).toBe(
       'bravo-retail'
     )
@@ -183,7 +183,7 @@ describe('whoami and instances through real profiles', () => {
     useConfig(
       `[profile bad]\nendpoint_url = ${sandbox.url}\naws_access_key_id = ${demo.alpha.accessKeyId}\naws_secret_access_key = wrong\n`
     )
-    const { gateway, directory } = services()
+    const { directory } = services()
     const wrong = await failure(directory.identity({ profile: 'bad', region: 'us-east-1' }))
     expect(wrong).toMatchObject({
       code: 'AWS',
