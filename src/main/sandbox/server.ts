@@ -2,7 +2,8 @@
  * The Sandbox: an Amazon Connect + STS emulator on an HTTP(S) server, loopback by default. Every
  * request must be SigV4-signed by a key it knows; data is isolated per account and Region; Connect
  * calls share one token bucket per account and Region; faults can be injected. Runs under plain Node
- * (the CLI, tests, benchmarks) and inside the app's main process alike.
+ * (the CLI, tests, benchmarks) and inside the app's main process alike, so it protects its memory from
+ * hostile clients ({@link SandboxLimits}) and keeps its state file to itself (`state-lock.ts`).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
@@ -20,15 +21,49 @@ import { demoSeed } from './demo-seed'
 import { ServiceError } from './errors'
 import { FaultInjector, type FaultConfig } from './faults'
 import type { SandboxSeed } from './seed'
-import { parseAuthorization, verifySigV4 } from './sigv4'
+import { parseAuthorization, verifySigV4, type SigV4Authorization } from './sigv4'
 import { SandboxState, type Principal } from './state'
+import { acquireStateLock, type StateLockHandle } from './state-lock'
 import { runSts, stsErrorXml } from './sts-api'
 import { Throttle, type ThrottleConfig } from './throttle'
 import { connectRules } from '../../shared/connect-rules'
 
+/**
+ * What one Sandbox lets clients hold. A workstation's app and CLIs use a handful of connections and
+ * bodies of a few KiB; these bounds keep a flood (or a stuck client) from taking the process's memory.
+ */
+export interface SandboxLimits {
+  /** Connections open at once; more are closed as they arrive (counted in `stats.connectionsDropped`). */
+  maxConnections: number
+  /** Largest request body; a larger one is answered 413 `RequestEntityTooLargeException`. */
+  maxBodyBytes: number
+  /**
+   * Request bodies held in memory at once, across all connections. A body that would go over is
+   * refused 503 `ServiceUnavailableException` — or, when another body still being received is larger,
+   * that one is, so small requests keep being served while large ones hog the budget.
+   */
+  maxBufferedBytes: number
+  /** Time to receive a request's headers, from the connection (or the end of the previous request). */
+  headersTimeoutMs: number
+  /** Time to receive a whole request, headers and body; a slower sender is answered 408 and cut off. */
+  requestTimeoutMs: number
+}
+
+/** The limits every Sandbox runs with unless told otherwise (documented in docs/sandbox.md). */
+export const sandboxLimits: Readonly<SandboxLimits> = Object.freeze({
+  maxConnections: 512,
+  maxBodyBytes: 1024 * 1024,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000
+})
+
 export interface SandboxOptions {
-  /** The world to serve; the demo seed by default. */
-  seed?: SandboxSeed
+  /**
+   * The world to serve; the demo seed by default. A function is called once the state file's lock is
+   * held, so a world read from `stateFile` there is the one its last holder left.
+   */
+  seed?: SandboxSeed | (() => SandboxSeed)
   /** 127.0.0.1 by default. */
   host?: string
   /** 0 (any free port) by default. */
@@ -38,10 +73,16 @@ export interface SandboxOptions {
   /** The throttle's clock in milliseconds (tests pass a fake one); `performance.now` by default. */
   clock?: () => number
   faults?: FaultConfig
-  /** Where to keep the state across restarts; written after every change. */
+  /**
+   * Where to keep the state across restarts; written after every change. Only one server at a time may
+   * keep a given file: it holds `FILE.lock` while it runs, and a second one is refused with
+   * `SandboxStateLockedError` (see `state-lock.ts`).
+   */
   stateFile?: string
   /** Serve HTTPS with this key and certificate instead of HTTP. */
   tls?: { key: string | Buffer; cert: string | Buffer }
+  /** Tighter or looser limits than {@link sandboxLimits} (tests use short timeouts). */
+  limits?: Partial<SandboxLimits>
 }
 
 /** Requests seen, by operation and outcome: lets tests prove what was (not) sent. */
@@ -49,6 +90,11 @@ export class SandboxStats {
   readonly byOperation = new Map<string, number>()
   readonly byStatus = new Map<number, number>()
   total = 0
+  /** Connections closed on arrival because `maxConnections` were open. */
+  connectionsDropped = 0
+  /** Bytes of request bodies held in memory now, and the most held at once (see `maxBufferedBytes`). */
+  bodyBytesHeld = 0
+  bodyBytesPeak = 0
 
   record(operation: string, status: number): void {
     this.total++
@@ -65,6 +111,8 @@ export class SandboxStats {
     this.byOperation.clear()
     this.byStatus.clear()
     this.total = 0
+    this.connectionsDropped = 0
+    this.bodyBytesPeak = this.bodyBytesHeld
   }
 }
 
@@ -80,21 +128,139 @@ export interface Sandbox {
   close(): Promise<void>
 }
 
-const maxBody = 1024 * 1024
+/** A request body being received or handled, and what it holds of the shared budget. */
+interface BodyHolder {
+  /** Bytes allocated for it. */
+  bytes: number
+  /** Still being received: it can be refused to make room. */
+  receiving: boolean
+  /** Stops receiving it, answering `error`. */
+  refuse(error: ServiceError): void
+}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 100) / 100} MiB`
+
+/** The memory all request bodies share (`maxBufferedBytes`). */
+class BodyBudget {
+  private used = 0
+  private readonly holders = new Set<BodyHolder>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly stats: SandboxStats
+  ) {}
+
+  /**
+   * Grows `holder` by `bytes`. Over the budget, the largest body still being received is refused until
+   * there is room; when that is `holder` itself, it is refused and `false` returned.
+   */
+  grow(holder: BodyHolder, bytes: number): boolean {
+    while (this.used + bytes > this.limit) {
+      let largest = holder
+      for (const other of this.holders) if (other.receiving && other.bytes > largest.bytes) largest = other
+      this.release(largest)
+      largest.refuse(
+        new ServiceError(
+          503,
+          'ServiceUnavailableException',
+          `The Sandbox is holding ${mib(this.limit)} of request bodies; try again.`
+        )
+      )
+      if (largest === holder) return false
+    }
+    this.holders.add(holder)
+    holder.bytes += bytes
+    this.used += bytes
+    this.stats.bodyBytesHeld = this.used
+    this.stats.bodyBytesPeak = Math.max(this.stats.bodyBytesPeak, this.used)
+    return true
+  }
+
+  /** Gives back everything `holder` held; safe to call twice. */
+  release(holder: BodyHolder): void {
+    if (this.holders.delete(holder)) this.used -= holder.bytes
+    holder.bytes = 0
+    this.stats.bodyBytesHeld = this.used
+  }
+}
+
+/** The client went away before its request was complete: nothing to answer, nothing to count. */
+class RequestAborted extends Error {}
+
+/** The declared body length, or undefined for a chunked body (Node has checked the header is a number). */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length']
+  return header === undefined ? undefined : Number(header)
+}
+
+function tooLarge(limit: number): ServiceError {
+  return new ServiceError(
+    413,
+    'RequestEntityTooLargeException',
+    `The request body is larger than ${mib(limit)}, the Sandbox's limit.`
+  )
+}
+
+/**
+ * Receives a request body into one buffer that grows as bytes arrive (never beyond the declared length
+ * or `maxBody`), charged to `budget` through `holder`. A body over `maxBody` or refused for room rejects
+ * with the error to answer; the rest of it is then read and discarded, so the client gets that answer
+ * rather than a reset.
+ */
+function readBody(
+  req: IncomingMessage,
+  maxBody: number,
+  budget: BodyBudget,
+  holder: BodyHolder
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxBody) {
-        reject(new ServiceError(413, 'SerializationException', 'The request body is larger than 1 MiB.'))
-        req.destroy()
-      } else chunks.push(chunk)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
+    const declared = declaredLength(req)
+    const ceiling = Math.min(declared ?? maxBody, maxBody)
+    let buffer = Buffer.alloc(0)
+    let length = 0
+    const stop = (): void => {
+      holder.receiving = false
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('close', onClose)
+    }
+    holder.refuse = (error) => {
+      if (!holder.receiving) return
+      stop()
+      buffer = Buffer.alloc(0)
+      budget.release(holder)
+      req.resume() // discard the rest
+      reject(error)
+    }
+    const onData = (chunk: Buffer): void => {
+      const needed = length + chunk.length
+      if (needed > maxBody) return holder.refuse(tooLarge(maxBody))
+      if (needed > buffer.length) {
+        const capacity = Math.max(
+          needed,
+          Math.min(ceiling, Math.max(buffer.length * 2, declared ?? 16 * 1024))
+        )
+        if (!budget.grow(holder, capacity - buffer.length)) return
+        const grown = Buffer.allocUnsafe(capacity)
+        buffer.copy(grown, 0, 0, length)
+        buffer = grown
+      }
+      chunk.copy(buffer, length)
+      length = needed
+    }
+    const onEnd = (): void => {
+      stop()
+      resolve(buffer.subarray(0, length))
+    }
+    const onClose = (): void => {
+      stop()
+      budget.release(holder)
+      reject(new RequestAborted('The client closed the connection before the request was complete.'))
+    }
+    holder.receiving = true
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('close', onClose)
   })
 }
 
@@ -121,37 +287,73 @@ function authError(kind: keyof typeof authErrors, sts: boolean, reason?: string)
   return new ServiceError(403, sts ? stsCode : connectCode, reason ?? message)
 }
 
-/** Starts a Sandbox and resolves once it listens. */
+/** Node checks its header and request timeouts on an interval: a quarter of the shorter one, 25 ms–1 s. */
+const checkingInterval = (limits: SandboxLimits): number =>
+  Math.min(1000, Math.max(25, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)))
+
+/**
+ * Starts a Sandbox and resolves once it listens. With a `stateFile`, it first takes the file's lock and
+ * rejects with `SandboxStateLockedError` when another live Sandbox holds it.
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const state = new SandboxState(options.seed ?? demoSeed())
+  const limits: SandboxLimits = { ...sandboxLimits, ...options.limits }
+  limits.maxBufferedBytes = Math.max(limits.maxBufferedBytes, limits.maxBodyBytes)
+  limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
+  const stateFile = options.stateFile
+  const lock: StateLockHandle | undefined = stateFile ? acquireStateLock(stateFile) : undefined
+  try {
+    return await serve(options, limits, stateFile, lock)
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+}
+
+async function serve(
+  options: SandboxOptions,
+  limits: SandboxLimits,
+  stateFile: string | undefined,
+  lock: StateLockHandle | undefined
+): Promise<Sandbox> {
+  const seed = typeof options.seed === 'function' ? options.seed() : options.seed
+  const state = new SandboxState(seed ?? demoSeed())
   const stats = new SandboxStats()
   const faults = new FaultInjector(options.faults)
   const throttle = new Throttle(
     options.throttle ?? { rate: connectRules.apiRate.perSecond, burst: connectRules.apiRate.burst },
     options.clock
   )
+  const budget = new BodyBudget(limits.maxBufferedBytes, stats)
 
   let saveTimer: NodeJS.Timeout | undefined
+  let closed = false
   const save = (): void => {
     saveTimer = undefined
-    if (!options.stateFile) return
-    mkdirSync(dirname(options.stateFile), { recursive: true })
-    const temp = `${options.stateFile}.${process.pid}.tmp`
-    writeFileSync(temp, JSON.stringify(state.toSeed()))
-    renameSync(temp, options.stateFile)
+    if (!stateFile) return
+    mkdirSync(dirname(stateFile), { recursive: true, mode: 0o700 })
+    const temp = `${stateFile}.${process.pid}.tmp`
+    writeFileSync(temp, JSON.stringify(state.toSeed()), { mode: 0o600 })
+    renameSync(temp, stateFile)
   }
-  if (options.stateFile) {
+  /** A save on the timer never throws into the event loop: a failure is reported and retried. */
+  const saveLater = (): void => {
+    try {
+      save()
+    } catch (error) {
+      console.error(`Sandbox: could not save its state to ${stateFile}: ${(error as Error).message}`)
+      if (!closed) saveTimer = setTimeout(saveLater, 1000)
+    }
+  }
+  let stopListening = (): void => {}
+  if (stateFile) {
     save()
-    state.onChange(() => {
-      saveTimer ??= setTimeout(save, 100)
+    stopListening = state.onChange(() => {
+      if (!closed) saveTimer ??= setTimeout(saveLater, 100)
     })
   }
 
-  function authenticate(
-    req: IncomingMessage,
-    body: Buffer,
-    sts: boolean
-  ): { principal: Principal; region: string } {
+  /** Who signed the request, from its headers alone: refused before any of its body is read. */
+  function identify(req: IncomingMessage, sts: boolean): { auth: SigV4Authorization; principal: Principal } {
     const auth = parseAuthorization(req.headers.authorization)
     if (!auth) throw authError('missing', sts)
     const principal = state.principal(auth.accessKeyId)
@@ -160,6 +362,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (req.headers['x-amz-security-token'] !== principal.sessionToken) throw authError('unknownKey', sts)
       if ((principal.expiresAt ?? 0) <= Date.now()) throw authError('expired', sts)
     }
+    return { auth, principal }
+  }
+
+  /** Checks the signature, which covers the body. */
+  function verify(
+    req: IncomingMessage,
+    body: Buffer,
+    sts: boolean,
+    { auth, principal }: { auth: SigV4Authorization; principal: Principal }
+  ): { principal: Principal; region: string } {
     const check = verifySigV4(
       { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
       auth,
@@ -189,10 +401,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       parseAuthorization(req.headers.authorization)?.service === 'sts' ||
       String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
     let operation = 'Unknown'
+    const holder: BodyHolder = { bytes: 0, receiving: false, refuse: () => {} }
     try {
-      const body = await readBody(req)
       const sts = isSts()
-      const { principal, region } = authenticate(req, body, sts)
+      const declared = declaredLength(req)
+      if (declared !== undefined && declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes)
+      const signer = identify(req, sts)
+      const body = await readBody(req, limits.maxBodyBytes, budget, holder)
+      const { principal, region } = verify(req, body, sts, signer)
       const url = new URL(req.url ?? '/', 'http://sandbox')
 
       if (sts) {
@@ -251,25 +467,70 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stats.record(operation, 200)
       send(res, 200, 'application/json', JSON.stringify(result))
     } catch (error) {
+      if (error instanceof RequestAborted) return
       const serviceError =
         error instanceof ServiceError
           ? error
           : new ServiceError(500, 'InternalServiceException', `Sandbox failure: ${(error as Error).message}`)
       stats.record(operation, serviceError.status)
+      // Whatever of the body is still coming is read and discarded (Node does it once the answer is
+      // sent), so the client reads this answer instead of a reset.
+      if (!req.complete) req.resume()
       sendError(res, serviceError, isSts())
+    } finally {
+      budget.release(holder)
     }
   }
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res)
-  const server: Server = options.tls ? createHttpsServer(options.tls, listener) : createHttpServer(listener)
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: checkingInterval(limits)
+  }
+  const server: Server = options.tls
+    ? createHttpsServer({ ...options.tls, ...serverOptions }, listener)
+    : createHttpServer(serverOptions, listener)
   server.keepAliveTimeout = 30_000
+  server.maxConnections = limits.maxConnections
+  server.on('drop', () => stats.connectionsDropped++)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
+  // After listening, an accept error (out of file descriptors, say) must not take the process down: the
+  // connection is lost, the server keeps serving.
+  server.on('error', () => {})
   const { port } = server.address() as AddressInfo
   const host = options.host ?? '127.0.0.1'
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
+  try {
+    lock?.update({ port, url })
+  } catch (error) {
+    server.closeAllConnections()
+    server.close()
+    throw error
+  }
+
+  /** Stops serving, saves what changed, then lets go of the state file. */
+  let closing: Promise<void> | undefined
+  const stop = async (): Promise<void> => {
+    closed = true
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    stopListening()
+    try {
+      if (saveTimer) {
+        clearTimeout(saveTimer)
+        save()
+      }
+    } finally {
+      lock?.release()
+    }
+  }
 
   return {
     url,
@@ -278,13 +539,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats,
     faults,
     throttle,
-    close: async () => {
-      if (saveTimer) {
-        clearTimeout(saveTimer)
-        save()
-      }
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
+    close: () => (closing ??= stop())
   }
 }
