@@ -135,7 +135,12 @@ export function servicesWithDemoProfiles(
     AWS_EC2_METADATA_DISABLED: 'true'
   })
   const folder = join(dir, 'data')
-  const services = createServices({
+  return { services: servicesIn(folder, options), folder }
+}
+
+/** The app's services as the CLI builds them, on the data folder `folder` (another process's, say). */
+export function servicesIn(folder: string, options: { retry?: RetryPolicy; pace?: Pace } = {}): Services {
+  return createServices({
     name: 'test',
     version: '0',
     userDataPath: folder,
@@ -145,5 +150,4 @@ export function servicesWithDemoProfiles(
     emit: () => {},
     ...options
   })
-  return { services, folder }
 }

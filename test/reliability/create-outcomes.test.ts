@@ -4,14 +4,12 @@
  * for a user that exists — and racing creators of one username get one "created" between them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../src/main/composition'
-import { openFileDocumentStore } from '../../src/main/cli/file-store'
-import { memorySettings } from '../../src/main/services/settings-service'
+import type { Services } from '../../src/main/composition'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
 import type { InstanceContext } from '../../src/shared/accounts'
 import type { PersonInput } from '../../src/shared/create-user'
 import type { AppError } from '../../src/shared/result'
-import { demo, servicesWithDemoProfiles, unpaced } from '../integration/sandbox-helpers'
+import { demo, servicesIn, servicesWithDemoProfiles, unpaced } from '../integration/sandbox-helpers'
 
 let sandbox: Sandbox
 let services: Services
@@ -86,17 +84,7 @@ describe('a CreateUser whose answer is lost', () => {
 
 describe('racing creators of one username', () => {
   it('on one workstation (one data folder): one "created", one duplicate', async () => {
-    const other = createServices({
-      name: 'test',
-      version: '0',
-      userDataPath: folder,
-      settings: memorySettings(),
-      openStore: openFileDocumentStore,
-      notices: [],
-      emit: () => {},
-      retry: fast,
-      pace: unpaced
-    })
+    const other = servicesIn(folder, { retry: fast, pace: unpaced })
     const results = await Promise.allSettled([
       create(services, person('race.one')),
       create(other, person('race.one'))
