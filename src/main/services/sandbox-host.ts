@@ -21,8 +21,17 @@ export interface SandboxAccount {
  * The app's embedded Sandbox: started on first use on 127.0.0.1 with the demo world, its state kept in
  * userData so what the admin creates survives restarts. A corrupt state file is moved aside.
  */
+/** The Sandbox this process talks to: its own server, or one another process runs on the same state. */
+export interface RunningSandbox {
+  url: string
+  /** True when another process runs it. */
+  shared: boolean
+  /** Stops this process's own server; leaves another process's alone. */
+  close(): Promise<void>
+}
+
 export class SandboxHost {
-  private running: Promise<Sandbox> | undefined
+  private running: Promise<RunningSandbox> | undefined
   private seed: SandboxSeed | undefined
   /** Set when the saved state could not be read and was moved aside. */
   recovery: StoreRecovery | undefined
@@ -33,8 +42,8 @@ export class SandboxHost {
     return join(this.folder, 'sandbox-state.json')
   }
 
-  private world(): SandboxSeed {
-    if (!this.seed) {
+  private world(fresh = false): SandboxSeed {
+    if (!this.seed || fresh) {
       const file = this.stateFile
       const { store, recovery } = openRecovering(file, () =>
         existsSync(file) ? loadSeedFile(file) : demoSeed()
@@ -79,21 +88,51 @@ export class SandboxHost {
     }
   }
 
-  /** Starts the Sandbox if needed and resolves with it. */
-  start(): Promise<Sandbox> {
-    this.running ??= import('../sandbox/server')
-      .then(({ startSandbox }) => startSandbox({ seed: this.world(), stateFile: this.stateFile }))
-      .catch((error: unknown) => {
-        this.running = undefined
-        throw error
-      })
+  /**
+   * The running Sandbox, started if needed. The state file has one writer: when another process (the
+   * app, another CLI run) already serves it, this process uses that server instead of starting its own.
+   */
+  async start(): Promise<RunningSandbox> {
+    const running = await this.running?.catch(() => undefined)
+    // Another process's server that has stopped since: start (or find) a new one.
+    if (running?.shared && (await this.sharedUrl()) !== running.url) this.running = undefined
+    this.running ??= this.launch().catch((error: unknown) => {
+      this.running = undefined
+      throw error
+    })
     return this.running
+  }
+
+  /** The URL of a server another live process runs on this state file, if any. */
+  private async sharedUrl(): Promise<string | undefined> {
+    const { readSandboxLock } = await import('../sandbox/state-lock')
+    const lock = readSandboxLock(this.stateFile)
+    return lock?.url
+  }
+
+  private async launch(): Promise<RunningSandbox> {
+    const [{ startSandbox }, { SandboxStateLockedError }] = await Promise.all([
+      import('../sandbox/server'),
+      import('../sandbox/state-lock')
+    ])
+    for (let tries = 0; ; tries++) {
+      const url = await this.sharedUrl()
+      if (url) return { url, shared: true, close: () => Promise.resolve() }
+      try {
+        const own: Sandbox = await startSandbox({ seed: () => this.world(true), stateFile: this.stateFile })
+        return { url: own.url, shared: false, close: () => own.close() }
+      } catch (error) {
+        // Another process took the state between our look and our start: use its server once it listens.
+        if (!(error instanceof SandboxStateLockedError) || tries >= 20) throw error
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
   }
 
   async stop(): Promise<void> {
     const running = this.running
     this.running = undefined
-    if (running) await (await running).close()
+    if (running) await (await running.catch(() => undefined))?.close()
   }
 }
 
