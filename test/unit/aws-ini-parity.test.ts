@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getHomeDir, loadSharedConfigFiles } from '@smithy/core/config'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { awsFilePaths, parseAwsIni } from '../../src/main/services/aws-ini'
+import { awsFileLimits, awsFilePaths, parseAwsIni, shown } from '../../src/main/services/aws-ini'
 
 type Sections = Record<string, Record<string, string>>
 
@@ -336,24 +336,51 @@ describe('parseAwsIni reads what the AWS SDK reads', () => {
       '[profile a]#c',
       '[profile a',
       '[]',
-      '[Default]'
+      '[Default]',
+      '[profile a\u001b]',
+      '[profile.b\u202e]',
+      '[c\u200bd]',
+      '[profile.x ]',
+      '[a]\r[b]'
     ]
-    const keys = ['region', 'endpoint_url', 'Region', 'connect', 's3', 'k e y', 'a#b', 'x;y', '__proto__']
+    const keys = [
+      'region',
+      'endpoint_url',
+      'Region',
+      'connect',
+      's3',
+      'k e y',
+      'a#b',
+      'x;y',
+      '__proto__',
+      'k: v'
+    ]
     const values = ['', 'v', 'eu-west-2', 'https://h/#x', '"q"', 'a=b', '# c', '; c', 'v # c', 'v;c', 'v\t#c']
+    values.push('v\u001b[2J', 'a\rb', 'a\r# c', '\u202ev')
     const indents = ['', '', '', '  ', '\t', ' ']
     const line = (): string => {
       switch (random(8)) {
         case 0:
           return pick(headers)
         case 1:
-          return pick(['', '   ', '# comment', '; comment', '  # indented', 'no equals', '= v'])
+          return pick([
+            '',
+            '   ',
+            '# comment',
+            '; comment',
+            '  # indented',
+            'no equals',
+            '= v',
+            'k: v',
+            'k:v=w'
+          ])
         default:
           return `${pick(indents)}${pick(keys)}${pick([' = ', '=', ' =', '\t=\t'])}${pick(values)}`
       }
     }
     for (let file = 0; file < 400; file++) {
       const lines = Array.from({ length: 1 + random(25) }, line)
-      const eol = pick(['\n', '\r\n'])
+      const eol = pick(['\n', '\r\n', '\n', '\r\n', '\r'])
       await expectParity(lines.join(eol), lines.reverse().join(eol))
     }
   })
@@ -383,6 +410,12 @@ region = z
         file: 'cfg',
         line: 4,
         reason: '"Output" is not read as "output": the AWS SDK\'s keys are case-sensitive.'
+      },
+      {
+        file: 'cfg',
+        line: 5,
+        reason:
+          'region is set again (first at line 3): the AWS SDK uses the value further down; the AWS CLI refuses a file that repeats a key in a section.'
       },
       // After a header the SDK does not read as one, lines belong to the section above.
       { file: 'cfg', line: 7, reason: 'expected "key = value", found "oops".' }
@@ -437,6 +470,108 @@ region = z
         }
       ]
     })
+  })
+})
+
+describe('parseAwsIni reports what the SDK reads silently, and never quotes a secret', () => {
+  const reasons = (text: string, kind: 'config' | 'credentials'): string[] => {
+    const parsed = parseAwsIni(text, 'f', kind)
+    return [...parsed.problems, ...parsed.sections.flatMap((s) => s.problems)]
+      .sort((a, b) => a.line - b.line)
+      .map((p) => `${p.line}: ${p.reason}`)
+  }
+
+  it('"key: value" (read by the AWS CLI, not by the SDK), without its value', () => {
+    expect(reasons('[a]\naws_secret_access_key: hunter2\nsso_start_url: https://x\n', 'credentials')).toEqual(
+      [
+        '2: aws_secret_access_key is written "aws_secret_access_key: …": the AWS CLI reads that, but the AWS SDK for JavaScript, which this app uses, ignores it; write "aws_secret_access_key = …" (the value is not shown here).',
+        '3: sso_start_url is written "sso_start_url: …": the AWS CLI reads that, but the AWS SDK for JavaScript, which this app uses, ignores it; write "sso_start_url = …" (the value is not shown here).'
+      ]
+    )
+  })
+
+  it('hides every unparseable line of the credentials file, and config lines that look secret', () => {
+    expect(reasons('x\n[a]\nhunter2\n[b\nk v = 1\n', 'credentials')).toEqual([
+      '1: a line comes before any [section] header (content hidden: this file holds secrets): the AWS SDK skips it.',
+      '3: a line that is not "key = value" (content hidden: this file holds secrets): the AWS SDK skips it.',
+      '4: a line that starts with "[" is not a valid [section] header (content hidden: this file holds secrets): the AWS SDK reads the lines below it as part of the section above.',
+      '5: the text before "=" is not a key name (content hidden: this file holds secrets).'
+    ])
+    expect(
+      reasons('[profile a]\njunk\nmy_secret\nwJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n', 'config')
+    ).toEqual([
+      '2: expected "key = value", found "junk".',
+      '3: a line that is not "key = value" (content hidden: it may hold a secret): the AWS SDK skips it.',
+      '4: a line that is not "key = value" (content hidden: it may hold a secret): the AWS SDK skips it.'
+    ])
+  })
+
+  it('repeated sections and keys, lone carriage returns and control characters, escaped', () => {
+    expect(
+      reasons(
+        '[profile a]\nk = 1\nk = 2\n[profile a]\nr = x\ry\n[profile.a]\nv = a\u0007b\n[n\u202e]\n',
+        'config'
+      )
+    ).toEqual([
+      '3: k is set again (first at line 2): the AWS SDK uses the value further down; the AWS CLI refuses a file that repeats a key in a section.',
+      '4: [profile a] repeats the section at line 1: the AWS SDK merges the two, the values further down winning; the AWS CLI refuses a file that repeats a section.',
+      '5: a carriage return (CR) in the middle of this line: the AWS SDK does not end a line there, and reads what follows as part of this line.',
+      '5: the value of r holds a control or invisible character (U+000D); the value is not shown here.',
+      '6: [profile.a] repeats the section at line 1: the AWS SDK merges the two, the values further down winning.',
+      '7: the value of v holds a control or invisible character (U+0007); the value is not shown here.',
+      '8: [n\\u202e] is ignored: in the config file a profile is written [profile n\\u202e] (only [default] has no prefix). The header holds a control or invisible character (U+202E).'
+    ])
+    expect(reasons('[a\u001b[2J]\nk = v\n', 'credentials')).toEqual([
+      '1: the name "a\\u001b[2J" holds a control or invisible character (U+001B): they can hide what the name says, so rename it.'
+    ])
+    expect(reasons('[a]\rk = v\r', 'credentials')).toEqual([
+      '1: the lines of this file end with a lone carriage return (CR, as on classic Mac OS): the AWS CLI reads it, but the AWS SDK for JavaScript, which this app uses, sees a single line and reads no profile from it. Save it with LF or CRLF line endings.'
+    ])
+  })
+
+  it('skips profiles the SDK cannot load: names every JavaScript object has', () => {
+    const parsed = parseAwsIni('[toString]\nk = v\n[ok]\nk = v\n', 'f', 'credentials')
+    expect(parsed.sections.map((s) => s.name)).toEqual(['ok'])
+    expect(parsed.problems[0]?.reason).toBe(
+      '[toString] is ignored: the AWS SDK cannot load a profile named "toString", a name every JavaScript object already has.'
+    )
+  })
+
+  it('stops at its limits: sections, values and problems per file', () => {
+    const sections = parseAwsIni('[s]\nk = v\n'.repeat(awsFileLimits.sectionsPerFile + 5), 'f', 'credentials')
+    expect(sections.sections).toHaveLength(awsFileLimits.sectionsPerFile)
+    expect(sections.problems).toContainEqual({
+      file: 'f',
+      line: awsFileLimits.sectionsPerFile * 2 + 1,
+      reason: 'this file has more than 20,000 sections: the app reads it only up to this line.'
+    })
+    const values = parseAwsIni(
+      `[s]\n${Array.from({ length: awsFileLimits.valuesPerFile + 1 }, (_, i) => `k${i} = v\n`).join('')}`,
+      'f',
+      'credentials'
+    )
+    expect(values.sections[0]?.values.size).toBe(awsFileLimits.valuesPerFile)
+    expect(values.problems.at(-1)?.reason).toBe(
+      'this file has more than 100,000 values: the app reads it only up to this line.'
+    )
+    const junk = parseAwsIni(`[s]\n${'x\n'.repeat(1000)}`, 'f', 'credentials')
+    expect(junk.sections[0]?.problems).toHaveLength(awsFileLimits.problemsPerFile)
+    expect(junk.problems).toEqual([
+      {
+        file: 'f',
+        line: awsFileLimits.problemsPerFile + 2,
+        reason:
+          '800 more problems from this line on are not listed: the app lists the first 200 of each file.'
+      }
+    ])
+  })
+
+  it('escapes control characters and cuts long quotes short', () => {
+    expect(shown('a\u001b[2J\u0000\u202e\u200b\ufeff\u2066b\tc')).toBe(
+      'a\\u001b[2J\\u0000\\u202e\\u200b\\ufeff\\u2066b\tc'
+    )
+    expect(shown('x'.repeat(100))).toBe(`${'x'.repeat(80)}…`)
+    expect(shown(`${'x'.repeat(79)}😀😀`)).toBe(`${'x'.repeat(79)}😀…`)
   })
 })
 

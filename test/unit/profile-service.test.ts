@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ProfileService } from '../../src/main/services/profile-service'
-import { parseAwsIni, awsFilePaths } from '../../src/main/services/aws-ini'
+import { awsFileLimits, awsFilePaths, parseAwsIni } from '../../src/main/services/aws-ini'
 
 function files(config: string, credentials = ''): { env: NodeJS.ProcessEnv; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cp-profiles-'))
@@ -170,7 +170,10 @@ describe('ProfileService', () => {
       { file: configFile, line: 56, reason: 'source_profile "nope" does not exist.' }
     ])
     expect(byName('loop-a').problems[0]?.reason).toBe('source_profile chain loops: loop-a → loop-b → loop-a.')
-    expect(byName('loop-b').problems[0]?.reason).toBe('source_profile chain loops: loop-b → loop-a → loop-b.')
+    // A loop is described once, on its first profile; the others point there.
+    expect(byName('loop-b').problems[0]?.reason).toBe(
+      'source_profile chain loops (the loop is shown on profile "loop-a").'
+    )
     expect(byName('sso-missing').problems[0]).toMatchObject({
       line: 29,
       reason: 'sso_session "nowhere" has no [sso-session nowhere] section.'
@@ -310,5 +313,51 @@ region = ap-south-1
       reason:
         '[default] is ignored: this file also has [profile default], and the AWS SDK then reads only [profile default].'
     })
+  })
+})
+
+describe('ProfileService follows source_profile chains as the SDK does, once per profile', () => {
+  it('ends a chain at a profile reached through source_profile that has static keys (no false loop)', () => {
+    const { env } = files(`[profile a]
+role_arn = arn:aws:iam::111122223333:role/A
+source_profile = b
+[profile b]
+role_arn = arn:aws:iam::111122223333:role/B
+source_profile = a
+aws_access_key_id = AKIAEXAMPLEEXAMPLE88
+aws_secret_access_key = k
+[profile c]
+role_arn = arn:aws:iam::111122223333:role/C
+source_profile = c
+`)
+    const list = new ProfileService(env).list()
+    const problems = (name: string): string[] =>
+      list.profiles.find((p) => p.name === name)?.problems.map((p) => p.reason) ?? []
+    expect(problems('a')).toEqual([])
+    expect(problems('b')).toEqual([])
+    // Without keys of its own, a profile that names itself loops (the SDK says "Detected a cycle").
+    expect(problems('c')).toEqual(['source_profile chain loops: c → c.'])
+  })
+})
+
+describe('ProfileService reports what it does not read', () => {
+  it('lists the problems of sso-session and services sections with the file’s', () => {
+    const { env, dir } = files('[sso-session corp]\nsso_region = eu-west-1\noops\n[services s]\nk: v\n')
+    expect(new ProfileService(env).list().problems).toEqual([
+      { file: join(dir, 'config'), line: 3, reason: 'expected "key = value", found "oops".' },
+      {
+        file: join(dir, 'config'),
+        line: 5,
+        reason:
+          'k is written "k: …": the AWS CLI reads that, but the AWS SDK for JavaScript, which this app uses, ignores it; write "k = …" (the value is not shown here).'
+      }
+    ])
+  })
+
+  it('names a file it refused when a profile is not found', () => {
+    const { env, dir } = files(`[profile big]\nregion = ${'x'.repeat(awsFileLimits.fileBytes)}\n`)
+    expect(() => new ProfileService(env).profile('big')).toThrow(
+      `There is no AWS profile named "big" in ${join(dir, 'config')} or ${join(dir, 'credentials')}. ${join(dir, 'config')} is not read: it is 4,194,328 bytes, over the 4 MB (4,194,304 bytes) limit the app reads in an AWS config or credentials file.`
+    )
   })
 })
