@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type { IdentityType } from './connect-rules'
+import { refuseUnsafeCharacters } from './templates'
 
 /** How a profile gets credentials. A profile can be several kinds at once (a role with MFA). */
 export type ProfileKind =
@@ -86,9 +87,12 @@ export type InstanceContext = z.infer<typeof instanceContextSchema>
 export const accountLabelColors = ['red', 'orange', 'green', 'blue', 'purple', 'gray'] as const
 export type AccountLabelColor = (typeof accountLabelColors)[number]
 
-/** A label and colour the admin gives an account, shown in the account bar (e.g. PROD in red). */
+/**
+ * A label and colour the admin gives an account, shown in the account bar (e.g. PROD in red). A label
+ * is a name the app owns: control and invisible characters are refused, as in template names.
+ */
 export const accountLabelSchema = z.object({
-  label: z.string().trim().min(1).max(24),
+  label: z.string().trim().min(1).max(24).superRefine(refuseUnsafeCharacters('a label')),
   color: z.enum(accountLabelColors)
 })
 export type AccountLabel = z.infer<typeof accountLabelSchema>

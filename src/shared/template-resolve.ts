@@ -3,6 +3,7 @@
  * miss (case or spacing) is reported with its suggestion, a missing or ambiguous name is an error that
  * names the field. Never guesses.
  */
+import { z } from 'zod'
 import type { Channel } from './connect-rules'
 import type { CreateUserRequest } from './create-user'
 import type { Template } from './templates'
@@ -21,6 +22,27 @@ export interface InstanceLookups {
   hierarchyGroups: Array<{ id: string; name: string; path: string[] }>
   hierarchyLevels: string[]
 }
+
+const named = z.object({ id: z.string().max(512), name: z.string().max(1024) })
+
+/** One instance's lookups as lookups.json keeps them (checked on read: the file is a cache, not trusted). */
+export const instanceLookupsSchema = z.object({
+  instanceId: z.string().min(1).max(100),
+  alias: z.string().max(1024),
+  accountId: z.string().max(64),
+  region: z.string().max(64),
+  fetchedAt: z.string().max(64),
+  routingProfiles: z.array(named),
+  securityProfiles: z.array(named),
+  hierarchyGroups: z.array(named.extend({ path: z.array(z.string().max(1024)).max(16) })),
+  hierarchyLevels: z.array(z.string().max(1024)).max(16)
+}) satisfies z.ZodType<InstanceLookups>
+
+/** lookups.json: every instance's lookups by `accountId/region/instanceId` (version 1, or none before). */
+export const lookupsFileSchema = z.object({
+  version: z.literal(1).optional(),
+  instances: z.record(z.string(), instanceLookupsSchema).default({})
+})
 
 export type ResolveField = 'routingProfile' | 'securityProfiles' | 'hierarchyGroup'
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -37,5 +37,29 @@ describe('settings store (electron-store)', () => {
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ windowBounds: { x: 'left' } }))
     const { recovery } = openSettingsStore(dir)
     expect(recovery?.reason).toMatch(/schema/i)
+  })
+
+  it('accepts a byte-order mark, and moves aside what is not settings (null, a list) instead of using it', () => {
+    const dir = folder()
+    writeFileSync(join(dir, 'settings.json'), `\ufeff${JSON.stringify({ network: { caFile: '/ca.pem' } })}`)
+    const withBom = openSettingsStore(dir)
+    expect(withBom.recovery).toBeUndefined()
+    expect(withBom.settings.get('network')).toEqual({ caFile: '/ca.pem' })
+    for (const content of ['null', '[1, 2]', '"x"']) {
+      const other = folder()
+      writeFileSync(join(other, 'settings.json'), content)
+      const { settings, recovery } = openSettingsStore(other)
+      expect(recovery?.reason).toMatch(/settings schema/)
+      expect(readFileSync(recovery?.movedTo ?? '', 'utf8')).toBe(content)
+      expect(settings.get('network')).toBeUndefined()
+    }
+  })
+
+  it.runIf(process.platform !== 'win32')('writes settings.json 0600 in a 0700 folder', () => {
+    const dir = folder()
+    chmodSync(dir, 0o755)
+    openSettingsStore(dir).settings.set('recentContexts', [])
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600)
   })
 })

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { memorySettings, SettingsService, type AppSettings } from '../../src/main/services/settings-service'
 import type { SecretVault } from '../../src/main/services/secret-vault'
+import { AppError } from '../../src/shared/result'
 import { appSettingsSchema } from '../../src/shared/settings'
 
 /** A vault that "encrypts" by reversing base64, so sealed text never contains the password. */
@@ -92,5 +93,27 @@ describe('settings.json', () => {
     expect(
       appSettingsSchema.safeParse({ recentContexts: [{ profile: 'p', region: 'mars-1' }] }).success
     ).toBe(false)
+  })
+})
+
+describe('account labels', () => {
+  it('refuses control and invisible characters with an INVALID_REQUEST naming the character', () => {
+    const { port } = stored()
+    const service = new SettingsService(port)
+    for (const label of ['\u001b[2JPROD', 'PR\u202eOD', 'PR\u200bOD', 'PR\nOD']) {
+      let caught: unknown
+      try {
+        service.setAccountLabel('111122223333', { label, color: 'red' })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(AppError)
+      expect((caught as AppError).code).toBe('INVALID_REQUEST')
+      expect((caught as AppError).message).toMatch(/invisible or control character \(U\+[0-9A-F]{4}\)/)
+    }
+    expect(port.get('accountLabels')).toBeUndefined()
+    expect(service.setAccountLabel('111122223333', { label: 'PROD ✓', color: 'red' }).accountLabels).toEqual({
+      '111122223333': { label: 'PROD ✓', color: 'red' }
+    })
   })
 })

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openFileDocumentStore } from '../../src/main/cli/file-store'
+import { migrateTemplateDocument } from '../../src/main/services/template-migrations'
 import { TemplateService } from '../../src/main/services/template-service'
 import { createUserSettings, resolveTemplate, type InstanceLookups } from '../../src/shared/template-resolve'
 import { applyUsernamePattern, templateSchema, type TemplateInput } from '../../src/shared/templates'
@@ -255,5 +256,83 @@ describe('resolve and preview', () => {
       PersistentConnectionConfigs: [{ Channel: 'VOICE', PersistentConnection: true }]
     })
     expect(createUserSettings(perChannel)).not.toHaveProperty('PhoneConfig')
+  })
+})
+
+describe('template migrations', () => {
+  const v0 = {
+    name: 'Desk',
+    routingProfile: 'Basic',
+    securityProfiles: ['Agent'],
+    hierarchy: 'EMEA/London',
+    phoneType: 'DESK_PHONE',
+    autoAccept: true,
+    acwTimeout: 30,
+    deskPhoneNumber: '+442079460000',
+    tags: { site: 'london' }
+  }
+  const v1Phone = {
+    mode: 'classic',
+    phoneType: 'DESK_PHONE',
+    autoAccept: true,
+    afterContactWorkSeconds: 30,
+    deskPhoneNumber: '+442079460000'
+  }
+
+  it('reads v0 as a bare list and as an object, mapping every v0 field', () => {
+    for (const doc of [[v0], { templates: [v0] }]) {
+      expect(migrateTemplateDocument(doc)).toEqual({
+        doc: {
+          format: 'connect-provisioner/templates',
+          version: 1,
+          templates: [
+            {
+              name: 'Desk',
+              routingProfile: 'Basic',
+              securityProfiles: ['Agent'],
+              hierarchyGroup: 'EMEA/London',
+              phone: v1Phone,
+              tags: { site: 'london' }
+            }
+          ]
+        },
+        migrated: true
+      })
+    }
+  })
+
+  it('leaves v1 and an empty document as they are', () => {
+    const current = { format: 'connect-provisioner/templates', version: 1, templates: [] }
+    expect(migrateTemplateDocument(current)).toEqual({ doc: current, migrated: false })
+    expect(migrateTemplateDocument({})).toEqual({ doc: current, migrated: false })
+  })
+
+  it('refuses what it does not understand instead of dropping it', () => {
+    const refused: Array<[unknown, RegExp]> = [
+      [null, /holds null/],
+      ['x', /holds a string/],
+      [{ foo: 1 }, /no "version" and no list of "templates"/],
+      [{ templates: [v0], owner: 'me' }, /fields a v0 file never had \("owner"\)/],
+      [[{ ...v0, phone: v1Phone }], /template 1 has fields the v0 format never had \("phone"\)/],
+      [[42], /template 1 is a number/],
+      [{ format: 'connect-provisioner/templates', templates: [] }, /no "version" and fields/],
+      [{ format: 'connect-provisioner/templates', version: null, templates: [] }, /"version" is null/],
+      [{ format: 'connect-provisioner/templates', version: '1', templates: [] }, /"version" is "1"/],
+      [{ format: 'connect-provisioner/templates', version: 2, templates: [] }, /newer Connect Provisioner/]
+    ]
+    for (const [doc, reason] of refused) expect(() => migrateTemplateDocument(doc)).toThrow(reason)
+  })
+})
+
+describe('copies and imports keep names within the limit', () => {
+  it('shortens the base name so "(copy)" and "(imported N)" fit in 100 characters', () => {
+    const service = open(folder())
+    const long = 'L'.repeat(100)
+    service.save({ ...tier1, name: long })
+    expect(service.duplicate(long).name).toBe(`${'L'.repeat(93)} (copy)`)
+    const file = JSON.stringify(service.export([long]))
+    expect(service.import(file, 'rename').renamed[0]?.to).toBe(`${'L'.repeat(89)} (imported)`)
+    expect(service.import(file, 'rename').renamed[0]?.to).toBe(`${'L'.repeat(87)} (imported 2)`)
+    expect(open(folder()).list()).toEqual([])
   })
 })

@@ -1,5 +1,4 @@
 /** The CLI's host for the shared services: its data folder, a terminal MFA prompt, and no window. */
-import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -7,6 +6,9 @@ import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
 import type { NetworkSettings } from '../../shared/settings'
 import type { Services } from '../composition'
+import { readDocument } from '../services/document-store'
+import { ensurePrivateFolder } from '../services/files'
+import { describeRecovery, type StoreRecovery } from '../services/store-recovery'
 import { openFileDocumentStore } from './file-store'
 
 /** Where the app keeps its data (Electron's userData), or CONNECT_PROVISIONER_HOME. */
@@ -72,25 +74,30 @@ export async function appNetworkSettings(
   warn: (line: string) => void
 ): Promise<NetworkSettings> {
   const file = join(folder, 'settings.json')
-  let saved: { network?: unknown; sealedProxyPassword?: unknown }
-  try {
-    saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      warn(
-        `Ignoring the app's ${file} (${(error as Error).message}): using the environment's network settings.`
-      )
+  const ignoring = (why: string): NetworkSettings => {
+    warn(`Ignoring the app's ${file} (${why}): using the environment's network settings.`)
     return {}
   }
+  let saved: unknown
+  try {
+    saved = readDocument(file) // the rules of every data file: a BOM is fine, a size limit
+  } catch (error) {
+    return ignoring((error as Error).message.slice(0, 200))
+  }
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
+    return ignoring(
+      `it holds ${saved === null ? 'null' : Array.isArray(saved) ? 'a list' : `a ${typeof saved}`}, not settings`
+    )
+  const { network, sealedProxyPassword } = saved as { network?: unknown; sealedProxyPassword?: unknown }
   const { networkSettingsSchema, isProxyEnvVariable } = await import('../../shared/settings')
-  const parsed = networkSettingsSchema.safeParse(saved.network ?? {})
+  const parsed = networkSettingsSchema.optional().safeParse(network)
   if (!parsed.success) {
     warn(`Ignoring the network settings in ${file}: they do not match what the app writes.`)
     return {}
   }
   const envHasProxy = Object.keys(env).some((key) => isProxyEnvVariable(key) && env[key])
-  const { proxyUrl, caFile } = parsed.data
-  if (proxyUrl && !envHasProxy && saved.sealedProxyPassword) {
+  const { proxyUrl, caFile } = parsed.data ?? {}
+  if (proxyUrl && !envHasProxy && sealedProxyPassword) {
     warn(
       `The app's proxy password is sealed by the OS keychain for the app only: give it to the CLI in HTTPS_PROXY (http://user:password@host:port).`
     )
@@ -98,17 +105,42 @@ export async function appNetworkSettings(
   return { ...(proxyUrl && !envHasProxy ? { proxyUrl } : {}), ...(caFile ? { caFile } : {}) }
 }
 
-const opened: Services[] = []
+const opened: Array<{ services: Services; io: CliIo; told: Set<string> }> = []
 
-/** Stops what the CLI's services started (an embedded Sandbox for sandbox:* profiles). */
+/** Every data file the services moved aside so far (templates, lookups, account cache, Sandbox state). */
+function recoveriesOf(services: Services): string[] {
+  const found: Array<StoreRecovery | undefined> = [
+    services.templates.recovery,
+    services.lookups.recovery,
+    services.directory.recovery,
+    services.sandbox.recovery
+  ]
+  return [...services.appInfo.info().notices, ...found.flatMap((r) => (r ? [describeRecovery(r)] : []))]
+}
+
+/** Says on stderr what was moved where, once each: the CLI never moves a file aside without a word. */
+function tellRecoveries(run: { services: Services; io: CliIo; told: Set<string> }): void {
+  for (const notice of recoveriesOf(run.services)) {
+    if (run.told.has(notice)) continue
+    run.told.add(notice)
+    run.io.err(`Warning: ${notice}`)
+  }
+}
+
+/**
+ * Stops what the CLI's services started (an embedded Sandbox for sandbox:* profiles), after saying what
+ * was moved aside during the run (a Sandbox state is read only when first used).
+ */
 export async function closeServices(): Promise<void> {
-  await Promise.all(opened.splice(0).map((services) => services.sandbox.stop()))
+  const runs = opened.splice(0)
+  for (const run of runs) tellRecoveries(run)
+  await Promise.all(runs.map(({ services }) => services.sandbox.stop()))
 }
 
 /**
  * The services as the CLI runs them, loaded on first use (commands that never need them start fast).
  * Settings live in memory, starting from the app's proxy and CA file; the environment's proxy variables
- * and CA bundles apply as they do in the app.
+ * and CA bundles apply as they do in the app. Any data file moved aside on opening is reported on stderr.
  */
 export async function cliServices(io: CliIo): Promise<Services> {
   const [{ createServices }, { memorySettings }] = await Promise.all([
@@ -116,6 +148,11 @@ export async function cliServices(io: CliIo): Promise<Services> {
     import('../services/settings-service')
   ])
   const folder = dataFolder(io.env)
+  try {
+    ensurePrivateFolder(folder) // 0700 before anything (the Sandbox's state, the audit log) is written in it
+  } catch {
+    // A read-only place: commands that only read still work, and writes say why they fail.
+  }
   const network = await appNetworkSettings(folder, io.env, io.err)
   const services = createServices({
     name: 'connect-provisioner',
@@ -128,6 +165,8 @@ export async function cliServices(io: CliIo): Promise<Services> {
     env: io.env,
     mfaPrompter: ({ profile, mfaSerial }) => io.ask(`MFA code for profile ${profile} (${mfaSerial}): `)
   })
-  opened.push(services)
+  const run = { services, io, told: new Set<string>() }
+  opened.push(run)
+  tellRecoveries(run)
   return services
 }

@@ -1,6 +1,7 @@
 /** `templates …`: the same templates file as the app (in its data folder), on the command line. */
 import { Command, Option } from 'commander'
 import { readText, writeFileAtomic } from '../services/files'
+import { templateLimits } from '../../shared/templates'
 import { cliServices, type CliIo } from './cli-host'
 import { instanceContextOf } from './targets'
 import { exitCodes, table } from './options'
@@ -54,7 +55,8 @@ export function templateCommands(io: CliIo): Command {
         .default('skip')
     )
     .action(async (file: string, flags: { onConflict: 'rename' | 'replace' | 'skip' }) => {
-      const report = (await cliServices(io)).templates.import(readText(file), flags.onConflict)
+      const text = readText(file, { maxBytes: templateLimits.fileBytes, what: 'a templates file' })
+      const report = (await cliServices(io)).templates.import(text, flags.onConflict)
       out(
         `Imported ${report.added.length} new, replaced ${report.replaced.length}, renamed ${report.renamed.length}, skipped ${report.skipped.length}.`
       )
@@ -65,7 +67,7 @@ export function templateCommands(io: CliIo): Command {
 
   templates
     .command('export')
-    .description('Export one template (or all) as a templates file.')
+    .description('Export one template (or all) as a templates file (written owner-only, 0600).')
     .argument('[name]', 'template name; all templates when omitted')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (name: string | undefined, flags: { out?: string }) => {

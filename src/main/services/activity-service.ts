@@ -13,7 +13,10 @@ export class ActivityService {
     return this.audit.read()
   }
 
-  /** Writes the entries matching the filter as CSV where the admin chooses; null when cancelled. */
+  /**
+   * Writes the entries matching the filter as CSV where the admin chooses (atomically, owner-only: the
+   * audit names people); null when cancelled.
+   */
   async exportFile(
     query: string,
     outcome: AuditOutcome | ''

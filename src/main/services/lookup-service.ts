@@ -2,24 +2,63 @@ import type { User } from '@aws-sdk/client-connect'
 import type { InstanceContext } from '../../shared/accounts'
 import type { Channel } from '../../shared/connect-rules'
 import { AppError } from '../../shared/result'
-import type { InstanceLookups } from '../../shared/template-resolve'
+import { lookupsFileSchema, type InstanceLookups } from '../../shared/template-resolve'
 import type { TemplateInput } from '../../shared/templates'
 import type { AccountDirectory } from './account-directory'
 import type { ConnectGateway } from './aws/connect-gateway'
-import type { DocumentStore } from './document-store'
-import { openRecovering, type StoreRecovery } from './store-recovery'
+import { serializeDocument, SyncedDocument, type DocumentCodec, type DocumentStore } from './document-store'
+import type { StoreRecovery } from './store-recovery'
 
 const keyOf = (l: { accountId: string; region: string; instanceId: string }): string =>
   `${l.accountId}/${l.region}/${l.instanceId}`
+
+type Cache = Record<string, InstanceLookups>
+
+/** lookups.json is a cache: past this size the instances refreshed longest ago are dropped from it. */
+export const lookupsCacheBytes = 16 * 1024 * 1024
+
+/** lookups.json, checked against its schema on every read: a file that breaks it is moved aside. */
+const lookupsCodec: DocumentCodec<Cache> = {
+  what: 'lookups.json',
+  decode(raw) {
+    const parsed = lookupsFileSchema.safeParse(raw)
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.map(String).join('.') || '(file)'}: ${i.message}`)
+        .join('; ')
+      throw new Error(`it does not match the lookups format: ${issues}`)
+    }
+    return { value: parsed.data.instances, migrated: false }
+  },
+  encode: (instances) => ({ version: 1, instances })
+}
+
+/** `cache` without the instances refreshed longest ago, so the file stays under `lookupsCacheBytes`. */
+function withinSize(cache: Cache): Cache {
+  const entries = Object.entries(cache).map(([key, lookups]) => ({
+    key,
+    lookups,
+    // Serialized alone, plus a margin for the deeper indentation inside the file.
+    bytes: Math.ceil(serializeDocument(lookups).length * 1.25) + key.length + 8
+  }))
+  entries.sort((a, b) => b.lookups.fetchedAt.localeCompare(a.lookups.fetchedAt))
+  const kept: Cache = {}
+  let total = 0
+  for (const entry of entries) {
+    total += entry.bytes
+    if (total > lookupsCacheBytes && Object.keys(kept).length > 0) break
+    kept[entry.key] = entry.lookups
+  }
+  return kept
+}
 
 /**
  * The names → IDs of every instance the admin has used, cached with a timestamp in lookups.json so the
  * template pickers work offline. Refreshed on demand with full pagination.
  */
 export class LookupService {
-  private readonly store: DocumentStore
-  private cache: Record<string, InstanceLookups>
-  readonly recovery: StoreRecovery | undefined
+  private readonly document: SyncedDocument<Cache>
 
   constructor(
     open: () => DocumentStore,
@@ -27,30 +66,30 @@ export class LookupService {
     private readonly gateway: ConnectGateway,
     private readonly directory: AccountDirectory
   ) {
-    const opened = openRecovering(file, () => {
-      const store = open()
-      const doc = store.read()
-      const instances = doc['instances'] ?? {}
-      if (typeof instances !== 'object' || Array.isArray(instances))
-        throw new Error('"instances" is not an object')
-      return { store, instances: instances as Record<string, InstanceLookups> }
-    })
-    this.store = opened.store.store
-    this.cache = opened.store.instances
-    this.recovery = opened.recovery
+    this.document = SyncedDocument.open(open, file, lookupsCodec)
+  }
+
+  /** Set when lookups.json was unreadable and moved aside. */
+  get recovery(): StoreRecovery | undefined {
+    return this.document.recovery
   }
 
   /** Every cached instance, most recently refreshed first. */
   all(): InstanceLookups[] {
-    return Object.values(this.cache).sort((a, b) => b.fetchedAt.localeCompare(a.fetchedAt))
+    return Object.values(this.document.get()).sort((a, b) => b.fetchedAt.localeCompare(a.fetchedAt))
   }
 
   /** The cached lookups of an instance, if any. */
   cached(context: InstanceContext, accountId: string): InstanceLookups | undefined {
-    return this.cache[keyOf({ accountId, region: context.region, instanceId: context.instanceId })]
+    const cache = this.document.get()
+    const key = keyOf({ accountId, region: context.region, instanceId: context.instanceId })
+    return Object.hasOwn(cache, key) ? cache[key] : undefined
   }
 
-  /** Fetches the instance's profiles, groups and levels from AWS and caches them. */
+  /**
+   * Fetches the instance's profiles, groups and levels from AWS and caches them (a read-modify-write of
+   * lookups.json under its lock: instances another process cached meanwhile are kept).
+   */
   async refresh(context: InstanceContext): Promise<InstanceLookups> {
     const [identity, instance, lists] = await Promise.all([
       this.directory.identity(context),
@@ -63,9 +102,10 @@ export class LookupService {
       alias: instance.alias,
       fetchedAt: new Date().toISOString()
     }
-    this.cache = { ...this.cache, [keyOf(lookups)]: lookups }
-    this.store.write({ version: 1, instances: this.cache })
-    return lookups
+    return this.document.update((current) => ({
+      value: withinSize({ ...current, [keyOf(lookups)]: lookups }),
+      result: lookups
+    }))
   }
 
   /** The cached lookups, or fresh ones when the instance was never seen. */

@@ -135,12 +135,17 @@ export class SettingsService {
     return path ? { path } : null
   }
 
-  /** Gives an account a label and colour, or removes it (null). */
+  /** Gives an account a label and colour, or removes it (null). A label that breaks the schema is refused. */
   setAccountLabel(accountId: string, label: AccountLabel | null): SettingsView {
+    const checked = label ? accountLabelSchema.safeParse(label) : undefined
+    if (checked && !checked.success)
+      throw new AppError(
+        'INVALID_REQUEST',
+        `The label is not valid: ${checked.error.issues.map((i) => i.message).join('; ')}`,
+        { field: 'label' }
+      )
     const others = Object.entries(this.settings.get('accountLabels') ?? {}).filter(([id]) => id !== accountId)
-    const labels = Object.fromEntries(
-      label ? [...others, [accountId, accountLabelSchema.parse(label)]] : others
-    )
+    const labels = Object.fromEntries(checked?.success ? [...others, [accountId, checked.data]] : others)
     this.settings.set('accountLabels', labels)
     return this.view()
   }

@@ -1,4 +1,5 @@
 import type { ImportReport } from '../../shared/ipc-contract'
+import { templateLimits } from '../../shared/templates'
 import { readText, writeFileAtomic, type FileDialogs } from './files'
 import type { ConflictPolicy, TemplateService } from './template-service'
 
@@ -9,7 +10,7 @@ export class TemplateFiles {
     private readonly dialogs: FileDialogs
   ) {}
 
-  /** Writes a templates file (atomically) where the admin chooses; null when cancelled. */
+  /** Writes a templates file (atomically, owner-only) where the admin chooses; null when cancelled. */
   async exportFile(names?: string[]): Promise<{ path: string; count: number } | null> {
     const file = this.templates.export(names)
     const defaultName =
@@ -20,10 +21,11 @@ export class TemplateFiles {
     return { path, count: file.templates.length }
   }
 
-  /** Imports a templates file the admin picks; null when cancelled. */
+  /** Imports a templates file the admin picks (one over the size limit is refused unread); null when cancelled. */
   async importFile(onConflict: ConflictPolicy): Promise<ImportReport | null> {
     const path = await this.dialogs.openFile('templates')
     if (!path) return null
-    return this.templates.import(readText(path), onConflict)
+    const text = readText(path, { maxBytes: templateLimits.fileBytes, what: 'a templates file' })
+    return this.templates.import(text, onConflict)
   }
 }
