@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -27,6 +27,7 @@ const tally = {
 }
 
 afterAll(() => {
+  rmSync(root, { recursive: true, force: true })
   console.info(`AWS files: ${JSON.stringify(tally)}`)
   expect(tally).toMatchObject({ crashes: 0, secretsLeaked: 0, rawControls: 0 })
 })
