@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import { AppError } from '../../../shared/result'
 import type { NetworkSettings } from '../../../shared/settings'
 import type { MfaPrompter } from '../mfa-broker'
 import { proxiesInUse } from '../network'
@@ -38,6 +39,15 @@ export class ProfileAccountSource implements AccountSource {
 
   owns(profile: string): boolean {
     return this.current().names.has(profile)
+  }
+
+  whyMissing(profile: string): AppError | undefined {
+    try {
+      this.profiles.profile(profile)
+      return undefined
+    } catch (error) {
+      return error instanceof AppError ? error : undefined
+    }
   }
 
   regionOf(profile: string): string | undefined {
