@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { svelteTesting } from '@testing-library/svelte/vite'
 import { fileURLToPath } from 'node:url'
@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url'
 // Tests never load Electron's binary: every import of `electron` (ours and electron-store's) resolves
 // to a small fake that records what the code asked for.
 const fakeElectron = fileURLToPath(new URL('./test/fakes/electron.ts', import.meta.url))
+/** Suites that run AWS's own tools (the AWS CLI, boto3): the `conformance` project only. */
+const conformance = ['test/integration/sandbox-aws-clients.test.ts']
+/** Packaging checks that need Chromium: the `e2e` project runs them. */
+const browserSide = ['test/packaging/**/*.e2e.test.ts']
 const nodeSide = {
   environment: 'node' as const,
   alias: { electron: fakeElectron },
@@ -29,8 +33,22 @@ export default defineConfig({
             'test/unit/**/*.test.ts',
             'test/main/**/*.test.ts',
             'test/integration/**/*.test.ts',
-            'test/reliability/**/*.test.ts'
-          ]
+            'test/reliability/**/*.test.ts',
+            'test/packaging/**/*.test.ts'
+          ],
+          exclude: [...configDefaults.exclude, ...conformance, ...browserSide]
+        }
+      },
+      {
+        // AWS's own clients against the Sandbox: `npm run test:conformance`, not `npm test`, since
+        // they need the AWS CLI and boto3 (a missing one fails the run with its install command).
+        extends: true,
+        test: {
+          ...nodeSide,
+          name: 'conformance',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          include: [...conformance]
         }
       },
       {
@@ -48,7 +66,7 @@ export default defineConfig({
         test: {
           ...nodeSide,
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', ...browserSide],
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,

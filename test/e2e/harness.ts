@@ -1,5 +1,5 @@
 /**
- * TEST-ONLY e2e harness: serves the built renderer on 127.0.0.1 to Debian's Chromium and installs a
+ * TEST-ONLY e2e harness: serves the built renderer on 127.0.0.1 to Chromium and installs a
  * `window.api` bridge whose every call runs the REAL main-process handlers (dispatch: schema check +
  * envelope) in this Node process. Never bundled into the app. It records all traffic across the
  * bridge so tests can prove what did and did not reach the renderer.
@@ -11,11 +11,10 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { dispatch } from '../../src/main/ipc/dispatch'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { appUnderTest, type AppUnderTest } from './app-under-test'
 import type { EventChannel, EventContract, InvokeChannel } from '../../src/shared/ipc-contract'
 
-export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 export const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
 export const artifactsDir = resolve(import.meta.dirname, 'artifacts')
 
@@ -50,10 +49,29 @@ export async function serveRenderer(): Promise<{ url: string; close: () => Promi
   }
 }
 
-/** Launches Debian's Chromium headless, with no network features that would call out. */
+/** The Chromium that global-setup.ts found: where it is and what it needs in its environment. */
+export interface ChromiumLaunch {
+  source: 'path' | 'system' | 'npm'
+  executablePath: string
+  description: string
+  env: Record<string, string>
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    chromium: ChromiumLaunch
+  }
+}
+
+/**
+ * Launches the Chromium global-setup.ts found, headless, with our own flags: web security stays on
+ * and no network features call out. (Never the flags of @sparticuz/chromium, made for serverless.)
+ */
 export function launchChromium(): Promise<Browser> {
+  const { executablePath, env } = inject('chromium')
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
+    env: { ...process.env, ...env },
     args: [
       '--no-sandbox',
       '--disable-gpu',
