@@ -143,7 +143,7 @@ export function loadSeedFile(file: string): SandboxSeed {
   }
   let data: unknown
   try {
-    data = JSON.parse(text)
+    data = JSON.parse(text.replace(/^\uFEFF/, '')) // a byte-order mark from a Windows editor is fine
   } catch (error) {
     throw new Error(`${file} is not JSON: ${(error as Error).message}`, { cause: error })
   }

@@ -180,15 +180,18 @@ export class AccountDirectory {
       fetchedAt: new Date(this.now()).toISOString(),
       value
     }
-    let onDisk: Cache = this.cache
     try {
-      onDisk = cacheSchema.parse(this.store.read())
-    } catch {
-      // Unreadable now: this process's copy is the best there is.
-    }
-    this.cache = { ...onDisk, version: 1, [section]: { ...onDisk[section], [key]: fresh } }
-    try {
-      this.store.write(this.cache)
+      // Under the file's lock: what other processes added between the read and the write is kept.
+      this.store.locked(() => {
+        let onDisk: Cache = this.cache
+        try {
+          onDisk = cacheSchema.parse(this.store.read())
+        } catch {
+          // Unreadable now: this process's copy is the best there is.
+        }
+        this.cache = { ...onDisk, version: 1, [section]: { ...onDisk[section], [key]: fresh } }
+        this.store.write(this.cache)
+      })
     } catch {
       // A cache that cannot be written costs calls, never a failure.
     }

@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fchmodSync,
   fstatSync,
   fsyncSync,
   openSync,
@@ -31,6 +32,7 @@ export class AuditLog {
     const full: AuditEntry = { time: new Date().toISOString(), osUser: osUser(), ...entry }
     const fd = openSync(this.file, 'a+', 0o600)
     try {
+      fchmodSync(fd, 0o600) // a log an older version created 0644 becomes owner-only too
       writeSync(fd, `${endsMidLine(fd) ? '\n' : ''}${JSON.stringify(full)}\n`)
       fsyncSync(fd)
     } finally {
