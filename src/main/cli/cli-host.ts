@@ -2,6 +2,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { Writable } from 'node:stream'
 import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
 import type { NetworkSettings } from '../../shared/settings'
@@ -28,10 +29,38 @@ export interface CliIo {
   out(line: string): void
   err(line: string): void
   env: NodeJS.ProcessEnv
-  /** Standard input, read to its end (a slow pipe or a person typing included). */
-  stdin(): Promise<string>
+  /**
+   * A secret from standard input: at a terminal, one line typed after `prompt` without echo; from a
+   * pipe or file, everything up to its end (a slow pipe included).
+   */
+  stdin(prompt: string): Promise<string>
   /** Asks one question on the terminal (stderr, so stdout stays clean for --json) and resolves the answer. */
   ask(question: string): Promise<string>
+}
+
+/** Reads one line at the terminal without echoing it (stderr shows the prompt only). */
+function readHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let muted = false
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done): void {
+        if (!muted) process.stderr.write(chunk)
+        done()
+      }
+    })
+    const rl = createInterface({ input: process.stdin, output, terminal: true })
+    let answered = false
+    rl.question(prompt, (answer) => {
+      answered = true
+      process.stderr.write('\n')
+      resolve(answer)
+      rl.close()
+    })
+    muted = true
+    rl.on('close', () => {
+      if (!answered) reject(new AppError('INVALID_REQUEST', 'No password was entered.'))
+    })
+  })
 }
 
 /** The real process's streams and environment. */
@@ -39,7 +68,8 @@ export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
-  stdin: async () => {
+  stdin: async (prompt) => {
+    if (process.stdin.isTTY) return readHidden(prompt)
     const chunks: Buffer[] = []
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
     return Buffer.concat(chunks).toString('utf8')

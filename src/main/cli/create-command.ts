@@ -96,7 +96,8 @@ async function passwordOf(
     command.error('error: choose one of --password-stdin, --password-env and --generate-password.', {
       exitCode: exitCodes.usage
     })
-  if (flags.passwordStdin) return { password: (await io.stdin()).replace(/\r?\n$/, ''), generated: false }
+  if (flags.passwordStdin)
+    return { password: (await io.stdin('Password (not shown): ')).replace(/\r?\n$/, ''), generated: false }
   if (flags.passwordEnv !== undefined) {
     const value = io.env[flags.passwordEnv]
     if (value === undefined)
