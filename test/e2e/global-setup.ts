@@ -127,8 +127,12 @@ async function npmChromium(): Promise<ChromiumLaunch> {
         `  <dir>${join(dir, 'fonts', 'fonts')}</dir>\n  <dir>/usr/share/fonts</dir>\n` +
         `  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
     )
-    rmSync(dir, { recursive: true, force: true })
-    renameSync(partial, dir)
+    if (existsSync(executablePath)) {
+      rmSync(partial, { recursive: true, force: true }) // another run unpacked it meanwhile: keep that one
+    } else {
+      rmSync(dir, { recursive: true, force: true }) // a copy without its binary is half-made
+      renameSync(partial, dir)
+    }
   }
   const libraries = join(dir, 'lib')
   const inherited = process.env['LD_LIBRARY_PATH']
