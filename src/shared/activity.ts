@@ -3,9 +3,10 @@
 /**
  * What became of one CreateUser step. `started` is written before the call; then one of the others.
  * `refused` means nothing was sent; `unknown` means AWS may have created the user and nothing could
- * confirm it either way. Listed in the order the Activity filter offers them.
+ * confirm it either way; `deleted` is a user a batch created and its undo deleted (DeleteUser). Listed
+ * in the order the Activity filter offers them.
  */
-export const auditOutcomes = ['created', 'refused', 'failed', 'unknown', 'started'] as const
+export const auditOutcomes = ['created', 'refused', 'failed', 'unknown', 'started', 'deleted'] as const
 export type AuditOutcome = (typeof auditOutcomes)[number]
 
 /** One step of one CreateUser, as appended to audit.jsonl. */
@@ -25,6 +26,8 @@ export interface AuditEntry {
   message?: string
   /** The request with the password replaced by a marker. */
   request?: Record<string, unknown>
+  /** The bulk batch this step belongs to (its journal is batches/<batchId>.jsonl). */
+  batchId?: string
 }
 
 export const auditColumns = [
@@ -40,7 +43,8 @@ export const auditColumns = [
   'userArn',
   'errorCode',
   'message',
-  'osUser'
+  'osUser',
+  'batchId'
 ] as const
 
 /** A CSV cell: quoted, and a leading = + - @ (or tab/CR) defused so spreadsheets never run it as a formula. */

@@ -11,7 +11,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { ProfileRegion } from '../../../shared/accounts'
 import { AppError } from '../../../shared/result'
 import { explainAwsError, type CallScope } from './aws-errors'
-import type { PacerPool } from './pacing'
+import type { Pace, PacerPool } from './pacing'
 import { withRetries, type RetryDeps, type RetryPolicy } from './retry'
 import type { Sdk } from './sdk'
 
@@ -40,6 +40,8 @@ export interface AccountSource {
   regionOf(profile: string): string | undefined
   /** A token that changes when the profile's definition changes (to invalidate cached answers). */
   fingerprint(profile: string): string
+  /** Why `profile` is not one of this source's though it looks like one (e.g. its file is unreadable). */
+  whyMissing?(profile: string): AppError | undefined
   /** Credentials, endpoints and HTTP handler for `profile`; `sdk` is the loaded SDK. */
   connection(profile: string, sdk: Sdk): Promise<AccountConnection>
 }
@@ -75,8 +77,11 @@ export class ClientFactory {
   /** The source that owns `profile`, or PROFILE_NOT_FOUND. */
   source(profile: string): AccountSource {
     const source = this.sources.find((s) => s.owns(profile))
-    if (!source) throw new AppError('PROFILE_NOT_FOUND', `There is no profile named "${profile}".`)
-    return source
+    if (source) return source
+    throw (
+      this.sources.map((s) => s.whyMissing?.(profile)).find((why) => why !== undefined) ??
+      new AppError('PROFILE_NOT_FOUND', `There is no profile named "${profile}".`)
+    )
   }
 
   /** The Region for a call: the one given, else the profile's, else a clear error. */
@@ -159,9 +164,22 @@ export class ClientFactory {
     return clients
   }
 
+  /**
+   * Paces every call to the target's account and Region at `pace` (a quota AWS raised), in this process.
+   * Set it once the account is known (after a call such as GetCallerIdentity), so it applies to the
+   * account's pacer rather than the profile's.
+   */
+  setPace(target: Target, pace: Pace): void {
+    this.pacers.setPace(this.pacerKey(target), pace)
+  }
+
   /** One pacer per account (per profile until its account is known) and Region. */
   private pacer(target: Target): ReturnType<PacerPool['for']> {
+    return this.pacers.for(this.pacerKey(target))
+  }
+
+  private pacerKey(target: Target): string {
     const account = this.accountIdOf(target)
-    return this.pacers.for(`${account ? `account:${account}` : `profile:${target.profile}`}|${target.region}`)
+    return `${account ? `account:${account}` : `profile:${target.profile}`}|${target.region}`
   }
 }

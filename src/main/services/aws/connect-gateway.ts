@@ -187,6 +187,47 @@ export class ConnectGateway {
   }
 
   /**
+   * Every user of the instance (ListUsers, 1,000 per page, every page), by lowercased username: one
+   * call per thousand users, so a bulk plan knows who exists without a SearchUsers per row.
+   */
+  async listUsers(context: InstanceContext): Promise<Map<string, string>> {
+    const InstanceId = context.instanceId
+    const users = await allPages(async (NextToken) => {
+      const page = await this.factory.send(context, ({ connect, sdk }) =>
+        connect.send(new sdk.ListUsersCommand({ InstanceId, MaxResults: 1000, NextToken }))
+      )
+      return {
+        items: page.UserSummaryList ?? [],
+        ...(page.NextToken ? { next: page.NextToken } : {})
+      }
+    })
+    const byName = new Map<string, string>()
+    for (const user of users) if (user.Username && user.Id) byName.set(user.Username.toLowerCase(), user.Id)
+    return byName
+  }
+
+  /**
+   * DeleteUser, paced and retried like every read (deleting one user ID twice is harmless). A user that
+   * is not there (deleted meanwhile, or by an earlier attempt whose answer was lost) is `gone`.
+   */
+  async deleteUser(context: InstanceContext, userId: string): Promise<'deleted' | 'gone'> {
+    try {
+      await this.factory.send(context, ({ connect, sdk }) =>
+        connect.send(new sdk.DeleteUserCommand({ InstanceId: context.instanceId, UserId: userId }))
+      )
+      return 'deleted'
+    } catch (error) {
+      if (
+        error instanceof AppError &&
+        error.is('AWS') &&
+        error.details?.awsCode === 'ResourceNotFoundException'
+      )
+        return 'gone'
+      throw error
+    }
+  }
+
+  /**
    * CreateUser, sent so that nobody is created twice (see createUserOnce): one call when all goes well,
    * a SearchUsers only when an answer was lost.
    */

@@ -133,6 +133,8 @@ export class SharedTokenBucket implements Pacer {
 /** Shared buckets per key (an account or profile, and a Region) in `folder`, one object per key. */
 export class PacerPool {
   private readonly pacers = new Map<string, Pacer>()
+  /** Paces set for one key (an account whose quota AWS raised), instead of the pool's. */
+  private readonly paces = new Map<string, Pace>()
 
   constructor(
     private readonly folder: string | undefined,
@@ -150,17 +152,24 @@ export class PacerPool {
     return pacer
   }
 
+  /** Paces `key` at `pace` from now on (its next turn is taken under the new pace). */
+  setPace(key: string, pace: Pace): void {
+    this.paces.set(key, pace)
+    this.pacers.delete(key)
+  }
+
   private build(key: string): Pacer {
+    const pace = this.paces.get(key) ?? this.pace
     if (this.folder) {
       const dir = join(this.folder, 'pace')
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 })
         const name = createHash('sha256').update(key).digest('hex').slice(0, 24)
-        return new SharedTokenBucket(join(dir, `${name}.json`), this.pace, this.clock)
+        return new SharedTokenBucket(join(dir, `${name}.json`), pace, this.clock)
       } catch {
         // A read-only data folder: pace this process alone.
       }
     }
-    return new TokenBucket(this.pace, this.clock)
+    return new TokenBucket(pace, this.clock)
   }
 }

@@ -7,12 +7,14 @@ import type * as sdk from './sdk'
 export {
   ConnectClient,
   CreateUserCommand,
+  DeleteUserCommand,
   DescribeInstanceCommand,
   DescribeUserCommand,
   DescribeUserHierarchyStructureCommand,
   ListInstancesCommand,
   ListRoutingProfilesCommand,
   ListSecurityProfilesCommand,
+  ListUsersCommand,
   SearchUserHierarchyGroupsCommand,
   SearchUsersCommand
 } from '@aws-sdk/client-connect'
