@@ -9,6 +9,7 @@ import { AppError } from '../shared/result'
 import { escapeInvisible } from '../shared/text'
 import { clipLongRuns, exitCodes } from './cli/options'
 import { accountCommands } from './cli/account-commands'
+import { bulkCommands } from './cli/bulk-commands'
 import { closeServices, processIo, type CliIo } from './cli/cli-host'
 import { createCommand } from './cli/create-command'
 import { sandboxCommand } from './cli/sandbox-command'
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo): Command {
   for (const command of accountCommands(io)) program.addCommand(command)
   program.addCommand(templateCommands(io))
   program.addCommand(createCommand(io))
+  program.addCommand(bulkCommands(io))
   program.addCommand(sandboxCommand(io.out))
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())

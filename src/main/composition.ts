@@ -28,6 +28,8 @@ import { AuditLog } from './services/audit-log'
 import { ClipboardService, type ClipboardPort } from './services/clipboard-service'
 import { CreateUserService } from './services/create-user-service'
 import type { SecretVault } from './services/secret-vault'
+import { BulkService } from './services/bulk/bulk-service'
+import { BatchJournals } from './services/bulk/journal'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -72,6 +74,8 @@ export interface Services {
   createUser: CreateUserService
   activity: ActivityService
   clipboard: ClipboardService
+  /** Bulk batches: run, resume, undo, and their history from the journals in batches/. */
+  bulk: BulkService
 }
 
 export function createServices(host: Host): Services {
@@ -110,6 +114,20 @@ export function createServices(host: Host): Services {
     directory
   )
   const audit = new AuditLog(folder)
+  const retry = host.retry ?? defaultRetryPolicy
+  const bulk = new BulkService(
+    {
+      gateway,
+      journals: new BatchJournals(folder),
+      audit,
+      defaultPace: host.pace ?? connectDefaultPace,
+      setPace: (target, pace) => factory.setPace(target, pace),
+      exclusively: (key, work) => withFileLock(folder, key, work),
+      // A row AWS throttled through every retry waits as long as the longest backoff, then goes again.
+      retryLaterMs: Math.max(100, retry.maxDelayMs)
+    },
+    { gateway, directory, lookups, templates }
+  )
   const recoveries = [templates.recovery, lookups.recovery, directory.recovery].flatMap((r) =>
     r ? [describeRecovery(r)] : []
   )
@@ -133,6 +151,7 @@ export function createServices(host: Host): Services {
       withFileLock(folder, key, work)
     ),
     activity: new ActivityService(audit, dialogs),
-    clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' })
+    clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' }),
+    bulk
   }
 }
