@@ -26,5 +26,6 @@ export const auditOutcomeNames: Record<AuditOutcome, string> = {
   refused: 'Refused (nothing sent)',
   failed: 'Failed',
   unknown: 'Outcome unknown (may exist)',
+  deleted: 'Deleted (batch undone)',
   started: 'Started'
 }
