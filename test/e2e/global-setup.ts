@@ -9,26 +9,28 @@
  *      once into node_modules/.cache/ with the libraries and fonts it comes with.
  * CHROMIUM_SOURCE=path|system|npm forces one of them (e.g. to test the npm one where apt's exists).
  */
-import { spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import {
   accessSync,
   constants,
   createReadStream,
+  createWriteStream,
   existsSync,
   mkdirSync,
   readFileSync,
   renameSync,
   rmSync
 } from 'node:fs'
-import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { delimiter, dirname, join, resolve } from 'node:path'
+import { basename, delimiter, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createBrotliDecompress } from 'node:zlib'
+import { promisify } from 'node:util'
 import type { TestProject } from 'vitest/node'
 import { rendererDir, type ChromiumLaunch } from './harness'
 
+const execFileAsync = promisify(execFile)
 const sources = ['path', 'system', 'npm'] as const
 type Source = (typeof sources)[number]
 
@@ -61,24 +63,22 @@ function systemChromium(): string | undefined {
   return [...systemPaths, ...onPath].find(isExecutable)
 }
 
-/** Unpacks one of the package's brotli files: a tarball into `dir`, else the single file to `target`. */
+/**
+ * Unpacks one of the package's brotli files: a tarball into the folder `target`, else the single file
+ * `target`. A tarball is decompressed to a file first: `tar` stops reading at the end-of-archive
+ * marker, so a pipe into it can close before the padding is written ("Premature close").
+ */
 async function unbrotli(archive: string, target: string, tar: boolean): Promise<void> {
-  const stream = createReadStream(archive).pipe(createBrotliDecompress())
-  if (!tar) {
-    await pipeline(stream, createWriteStream(target, { mode: 0o755 }))
-    return
-  }
+  const file = tar ? `${target}.${basename(archive, '.br')}` : target
+  await pipeline(
+    createReadStream(archive),
+    createBrotliDecompress(),
+    createWriteStream(file, { mode: 0o755 })
+  )
+  if (!tar) return
   mkdirSync(target, { recursive: true })
-  const child = spawn('tar', ['-x', '-C', target], { stdio: ['pipe', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<void>((done, fail) => {
-    child.on('error', fail)
-    child.on('close', (code) =>
-      code === 0 ? done() : fail(new Error(`tar -x ${archive}: ${stderr.trim()}`))
-    )
-  })
-  await Promise.all([pipeline(stream, child.stdin), exited])
+  await execFileAsync('tar', ['-x', '-f', file, '-C', target])
+  rmSync(file)
 }
 
 /**
