@@ -201,7 +201,9 @@ describe('locked-down networks', () => {
   it('sends every call through the proxy set in Settings, and through HTTPS_PROXY', async () => {
     useConfig(`[profile alpha]\nregion = us-east-1\nendpoint_url = ${sandbox.url}\n${keys(demo.alpha)}`)
     proxy.seen.length = 0
-    await services({ settings: { network: { proxyUrl: proxy.url } } }).directory.identity({ profile: 'alpha' })
+    await services({ settings: { network: { proxyUrl: proxy.url } } }).directory.identity({
+      profile: 'alpha'
+    })
     expect(proxy.seen).toEqual([`POST ${sandbox.url}/`])
 
     useConfig(
@@ -247,8 +249,11 @@ describe('locked-down networks', () => {
     expect((await services().directory.identity({ profile: 'tls' })).accountId).toBe('111122223333')
     useConfig(profile)
     expect(
-      (await services({ settings: { network: { caFile: pki.caFile } } }).directory.identity({ profile: 'tls' }))
-        .accountId
+      (
+        await services({ settings: { network: { caFile: pki.caFile } } }).directory.identity({
+          profile: 'tls'
+        })
+      ).accountId
     ).toBe('111122223333')
 
     useConfig(profile, { AWS_CA_BUNDLE: '/nonexistent/ca.pem' })

@@ -139,7 +139,7 @@ describe('create user', () => {
         'Tier 1',
         { username: 'y@bravo.example.com', firstName: 'Y', lastName: 'Z' },
         /does not exist in bravo-retail/
-      ],
+      ]
     ]
     for (const [context, template, p, message] of cases) {
       const error = await refusal(create(context, template, p))
@@ -149,7 +149,10 @@ describe('create user', () => {
     // A taken username: CreateUser's own DuplicateResourceException answers, with no SearchUsers first.
     const searches = sandbox.stats.count('SearchUsers')
     const taken = await refusal(create(alpha, 'Tier 1', person('Jane', 'Doe')))
-    expect(taken).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already exists in alpha-contact-center/) })
+    expect(taken).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already exists in alpha-contact-center/)
+    })
     expect(sandbox.stats.count('CreateUser')).toBe(1)
     expect(sandbox.stats.count('SearchUsers')).toBe(searches)
     const duplicate = await services.createUser.preview({
@@ -255,11 +258,12 @@ describe('create user', () => {
       userArn: expect.stringContaining('/agent/')
     })
     expect(ada?.request?.['Password']).toBe('«redacted»')
-    expect(entries.filter((e) => e.outcome === 'failed').map((e) => e.errorCode).sort()).toEqual([
-      'DuplicateResourceException',
-      'LimitExceededException',
-      'ThrottlingException'
-    ])
+    expect(
+      entries
+        .filter((e) => e.outcome === 'failed')
+        .map((e) => e.errorCode)
+        .sort()
+    ).toEqual(['DuplicateResourceException', 'LimitExceededException', 'ThrottlingException'])
     expect(entries.every((e) => typeof e.osUser === 'string' && e.time)).toBe(true)
   })
 })
