@@ -1,7 +1,6 @@
 /** `templates …`: the same templates file as the app (in its data folder), on the command line. */
 import { Command, Option } from 'commander'
 import { readText, writeFileAtomic } from '../services/files'
-import { templateLimits } from '../../shared/templates'
 import { cliServices, type CliIo } from './cli-host'
 import { instanceContextOf } from './targets'
 import { exitCodes, table } from './options'
@@ -55,6 +54,7 @@ export function templateCommands(io: CliIo): Command {
         .default('skip')
     )
     .action(async (file: string, flags: { onConflict: 'rename' | 'replace' | 'skip' }) => {
+      const { templateLimits } = await import('../../shared/templates')
       const text = readText(file, { maxBytes: templateLimits.fileBytes, what: 'a templates file' })
       const report = (await cliServices(io)).templates.import(text, flags.onConflict)
       out(
