@@ -61,6 +61,9 @@ describe('Accounts in Chromium', () => {
 
     await page.getByTestId('profile-sandbox:alpha').click()
     await expect.poll(() => text(app, 'bar-account')).toBe('111122223333')
+    // The instance list is cached for an hour: Refresh list asks AWS again.
+    await page.getByTestId('instance-alpha-contact-center').waitFor()
+    await page.getByTestId('instances-refresh').click()
     await page.getByTestId('instance-alpha-contact-center').click()
     await expect.poll(() => text(app, 'bar-instance')).toBe('alpha-contact-center')
     expect(await text(app, 'account-bar')).toContain('Connect-managed users')
