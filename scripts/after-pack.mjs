@@ -2,7 +2,6 @@
  * electron-builder afterPack hook: flips the Electron Fuses of scripts/fuses.mjs in the packaged
  * executable, after the app is copied in and before electron-builder signs it.
  */
-/* eslint-disable @typescript-eslint/explicit-module-boundary-types -- plain JavaScript (electron-builder loads it as is); JSDoc gives the types */
 import { Arch } from 'electron-builder'
 import { fuseConfig } from './fuses.mjs'
 

@@ -3,7 +3,6 @@
  * Fuses are bits in the Electron executable itself: once flipped, no command-line switch or
  * environment variable turns the feature back on. Checked by test/packaging/fuses.test.ts.
  */
-/* eslint-disable @typescript-eslint/explicit-module-boundary-types -- plain JavaScript (electron-builder loads it as is); JSDoc gives the types */
 import { FuseV1Options, FuseVersion } from '@electron/fuses'
 
 /**

@@ -9,7 +9,6 @@
  * `node scripts/pack-check.mjs` prints the asar's files and size; test/packaging/ checks them.
  * It needs `out/` (run `npx electron-vite build` first).
  */
-/* eslint-disable @typescript-eslint/explicit-module-boundary-types -- plain JavaScript (electron-builder loads it as is); JSDoc gives the types */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
