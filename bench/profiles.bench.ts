@@ -3,68 +3,17 @@
  * cold, in a fresh process each run. Target: < 150 ms.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'vite'
 import { it } from 'vitest'
+import { generateAwsFiles } from './aws-profiles'
 import { machine, median, writeSection } from './results'
 
 // Built inside the project so the probe resolves its npm dependencies from node_modules.
 const probeDir = resolve(import.meta.dirname, '../node_modules/.cache/connect-provisioner-bench', 'profiles')
 const runs = 9
-const regions = ['us-east-1', 'us-west-2', 'eu-west-2', 'eu-central-1', 'ap-southeast-2']
-
-/** 500 profiles: 200 with keys (credentials file), 150 roles chained to them, 100 SSO, 50 credential_process. */
-function generateAwsFiles(dir: string): { config: string; credentials: string } {
-  const config: string[] = [
-    '[sso-session corp]',
-    'sso_start_url = https://corp.awsapps.com/start',
-    'sso_region = us-east-1',
-    ''
-  ]
-  const credentials: string[] = []
-  for (let i = 0; i < 500; i++) {
-    const region = regions[i % regions.length]
-    if (i < 200) {
-      credentials.push(
-        `[profile-${i}]`,
-        `aws_access_key_id = AKIABENCH${String(i).padStart(11, '0')}`,
-        `aws_secret_access_key = secret${i}`,
-        ''
-      )
-      config.push(`[profile profile-${i}]`, `region = ${region}`, '')
-    } else if (i < 350) {
-      config.push(
-        `[profile profile-${i}]`,
-        `role_arn = arn:aws:iam::111122223333:role/R${i}`,
-        `source_profile = profile-${i - 200}`,
-        `region = ${region}`,
-        ''
-      )
-    } else if (i < 450) {
-      config.push(
-        `[profile profile-${i}]`,
-        'sso_session = corp',
-        'sso_account_id = 111122223333',
-        'sso_role_name = Admin',
-        `region = ${region}`,
-        ''
-      )
-    } else {
-      config.push(
-        `[profile profile-${i}]`,
-        `credential_process = /usr/local/bin/creds ${i}`,
-        `region = ${region}`,
-        ''
-      )
-    }
-  }
-  const files = { config: join(dir, 'config'), credentials: join(dir, 'credentials') }
-  writeFileSync(files.config, config.join('\n'))
-  writeFileSync(files.credentials, credentials.join('\n'))
-  return files
-}
 
 it('bench/profiles', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-bench-profiles-'))
