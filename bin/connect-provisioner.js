@@ -8,5 +8,10 @@ if (!existsSync(cli)) {
   process.exit(1)
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+// Output piped into `head` and the like: a closed pipe ends the output, it is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
 const { runCli } = await import(cli.href)
 process.exitCode = await runCli(process.argv.slice(2))

@@ -1,7 +1,7 @@
 /** `profiles`, `whoami` and `instances`: the Accounts view, on the command line. */
 import { Command } from 'commander'
 import type { ProfileSummary } from '../../shared/accounts'
-import { cliServices, type CliIo } from './cli-host'
+import { cliServices, dataFolder, type CliIo } from './cli-host'
 import { table } from './options'
 import { profileOf, profileRegionOf, type TargetFlags } from './targets'
 
@@ -19,7 +19,16 @@ export function accountCommands(io: CliIo): Command[] {
     )
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
-      const list = (await cliServices(io)).accounts.list()
+      // Only what the list needs (not every service): listing profiles starts as fast as --help.
+      const [{ AccountService }, { ProfileService }, { SandboxHost }] = await Promise.all([
+        import('../services/account-service'),
+        import('../services/profile-service'),
+        import('../services/sandbox-host')
+      ])
+      const { describeRecovery } = await import('../services/store-recovery')
+      const sandbox = new SandboxHost(dataFolder(io.env))
+      const list = new AccountService(new ProfileService(io.env), () => sandbox.listed()).list()
+      if (sandbox.recovery) io.err(`Warning: ${describeRecovery(sandbox.recovery)}`)
       if (flags.json) return out(JSON.stringify(list, null, 2))
       const rows = [['PROFILE', 'KIND', 'REGION', 'ENDPOINT', 'PROBLEMS']]
       for (const p of list.profiles) {
