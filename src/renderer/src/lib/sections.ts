@@ -41,9 +41,9 @@ export const sections: Readonly<Record<SectionId, Section>> = {
     label: 'Bulk',
     glyph: '≡',
     empty: {
-      title: 'Bulk creation from a CSV is not built yet',
+      title: 'The Bulk view is not built yet',
       body: 'This section will take the admin website’s bulk CSV template as is, validate every row before the first user is created, and resume an interrupted run without creating anyone twice.',
-      next: 'Meanwhile, create users one at a time in Create user, or script them with connect-provisioner create.'
+      next: 'Meanwhile, run a bulk CSV with the CLI: connect-provisioner bulk plan FILE, then bulk run FILE (journaled, resumable, with undo). Or create users one at a time in Create user.'
     }
   },
   activity: {
