@@ -46,6 +46,26 @@ function atTerminal(io: CliIo, stream: NodeJS.ReadStream | NodeJS.WriteStream): 
   return io.env === process.env && Boolean(stream.isTTY)
 }
 
+/** Reads `file` and plans it against the instance the flags name (one lookup pass; nothing sent). */
+async function planFile(
+  io: CliIo,
+  file: string,
+  flags: PlanFlags,
+  command: Command
+): Promise<{ services: Awaited<ReturnType<typeof cliServices>>; plan: BulkPlan }> {
+  const text = await readCsv(file, command)
+  const services = await cliServices(io)
+  const context = await instanceContextOf(services, flags, command, io.env)
+  const plan = await services.bulk.plan({
+    context,
+    text,
+    fileName: basename(file),
+    ...(flags.template ? { template: flags.template } : {}),
+    ...(flags.generatePasswords ? { generatePasswords: true } : {})
+  })
+  return { services, plan }
+}
+
 async function readCsv(file: string, command: Command): Promise<string> {
   let size = 0
   try {
@@ -338,16 +358,7 @@ export function bulkCommands(io: CliIo): Command {
     .option('--json', 'print JSON (passwords never included)')
   planCommand.action(async (file: string, flags: PlanFlags, command: Command) => {
     profileOf(flags, command, io.env)
-    const text = await readCsv(file, command)
-    const services = await cliServices(io)
-    const context = await instanceContextOf(services, flags, command, io.env)
-    const plan = await services.bulk.plan({
-      context,
-      text,
-      fileName: basename(file),
-      ...(flags.template ? { template: flags.template } : {}),
-      ...(flags.generatePasswords ? { generatePasswords: true } : {})
-    })
+    const { plan } = await planFile(io, file, flags, command)
     if (flags.json) out(JSON.stringify(await planJson(plan), null, 2))
     else {
       printPlan(io, plan)
@@ -389,16 +400,7 @@ export function bulkCommands(io: CliIo): Command {
     if (flags.passwordsOut && !flags.generatePasswords)
       command.error('error: --passwords-out is for --generate-passwords.', { exitCode: exitCodes.usage })
     checkPasswordsOut(flags, command, Boolean(flags.generatePasswords))
-    const text = await readCsv(file, command)
-    const services = await cliServices(io)
-    const context = await instanceContextOf(services, flags, command, io.env)
-    const plan = await services.bulk.plan({
-      context,
-      text,
-      fileName: basename(file),
-      ...(flags.template ? { template: flags.template } : {}),
-      ...(flags.generatePasswords ? { generatePasswords: true } : {})
-    })
+    const { services, plan } = await planFile(io, file, flags, command)
     const json = Boolean(flags.json)
     if (json) {
       const { rows: _rows, ...head } = await planJson(plan)
