@@ -13,12 +13,10 @@ describe('the built shell in Chromium', () => {
       for (const id of sectionOrder) {
         await page.getByTestId(`nav-${id}`).click()
         await expect.poll(() => page.locator('h1').textContent()).toBe(sections[id].label)
-        // Every section opens on something that says what to do next: its own empty state or the view.
+        // Every section but Accounts and Settings opens on an empty state that says what to do next.
         expect(await page.getByTestId(`empty-${id}`).count()).toBe(
           ['accounts', 'settings'].includes(id) ? 0 : 1
         )
-        const empty = sections[id].empty
-        if (empty) expect(await page.getByTestId(`empty-${id}`).textContent()).toContain(empty.title)
         await screenshot(page, `shell-${id}-${colorScheme}`)
       }
       const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
