@@ -53,6 +53,11 @@ export const appSettingsSchema = z.object({
   accountLabels: z.record(z.string(), accountLabelSchema).optional(),
   /** Most recent first; the first is restored at start. */
   recentContexts: z.array(recentContextSchema).max(20).optional(),
+  /**
+   * Requests per second for an account and Region whose Connect quota AWS raised, by
+   * `accountId|region` (bulk runs go at it; Connect's default quota otherwise).
+   */
+  accountRates: z.record(z.string(), z.number().min(0.1).max(1000)).optional(),
   /** The proxy's password, sealed by the OS keychain (the proxy URL itself is stored without it). */
   sealedProxyPassword: z.string().min(1).optional()
 })

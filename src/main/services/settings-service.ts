@@ -150,6 +150,20 @@ export class SettingsService {
     return this.view()
   }
 
+  /** The requests per second saved for an account and Region (a quota AWS raised), if any. */
+  accountRate(accountId: string, region: string): number | undefined {
+    return this.settings.get('accountRates')?.[`${accountId}|${region}`]
+  }
+
+  /** Saves (or with null forgets) the rate of an account and Region: 0.1 to 1,000 requests per second. */
+  setAccountRate(accountId: string, region: string, rate: number | null): void {
+    if (rate !== null && !(Number.isFinite(rate) && rate >= 0.1 && rate <= 1000))
+      throw new AppError('INVALID_REQUEST', 'A rate is 0.1 to 1,000 requests per second.', { field: 'rate' })
+    const key = `${accountId}|${region}`
+    const others = Object.entries(this.settings.get('accountRates') ?? {}).filter(([k]) => k !== key)
+    this.settings.set('accountRates', Object.fromEntries(rate === null ? others : [...others, [key, rate]]))
+  }
+
   /** Moves `context` to the front of the recent list (restored at the next start). */
   remember(context: RecentContext): SettingsView {
     const same = (c: RecentContext): boolean => c.profile === context.profile && c.region === context.region
