@@ -30,6 +30,7 @@ import { CreateUserService } from './services/create-user-service'
 import type { SecretVault } from './services/secret-vault'
 import { BulkService } from './services/bulk/bulk-service'
 import { BatchJournals } from './services/bulk/journal'
+import { BulkDesk } from './services/bulk/bulk-desk'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -76,6 +77,8 @@ export interface Services {
   clipboard: ClipboardService
   /** Bulk batches: run, resume, undo, and their history from the journals in batches/. */
   bulk: BulkService
+  /** Bulk as the window drives it: picked files, progress events, exports, passwords saved once. */
+  bulkDesk: BulkDesk
 }
 
 export function createServices(host: Host): Services {
@@ -152,6 +155,12 @@ export function createServices(host: Host): Services {
     ),
     activity: new ActivityService(audit, dialogs),
     clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' }),
-    bulk
+    bulk,
+    bulkDesk: new BulkDesk(bulk, {
+      dialogs,
+      rates: settings,
+      defaultPace: host.pace ?? connectDefaultPace,
+      emit: (event) => host.emit('bulk:progress', event)
+    })
   }
 }

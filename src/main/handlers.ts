@@ -20,7 +20,9 @@ export function createHandlers(services: Services): Handlers {
     lookups,
     createUser,
     activity,
-    clipboard
+    clipboard,
+    bulk,
+    bulkDesk
   } = services
   const templateNotices = (): string[] => (templates.recovery ? [describeRecovery(templates.recovery)] : [])
   return {
@@ -62,6 +64,19 @@ export function createHandlers(services: Services): Handlers {
     'clipboard:write': ({ text, sensitive }) => {
       clipboard.copy(text, sensitive)
       return null
-    }
+    },
+    'bulk:plan-file': ({ template, generatePasswords, ...context }) =>
+      bulkDesk.planFile(context, { template, generatePasswords }),
+    'bulk:replan': ({ planId, ...options }) => bulkDesk.replan(planId, options),
+    'bulk:run': ({ planId, rate, rememberRate }) =>
+      bulkDesk.run(planId, { perSecond: rate, remember: rememberRate }),
+    'bulk:control': ({ batchId, action }) => bulkDesk.control(batchId, action),
+    'bulk:list': () => bulk.list(),
+    'bulk:view': ({ batchId }) => bulkDesk.view(batchId),
+    'bulk:resume': ({ batchId, rate }) => bulkDesk.resume(batchId, { perSecond: rate }),
+    'bulk:undo': ({ batchId, count }) => bulkDesk.undo(batchId, count),
+    'bulk:export-file': ({ batchId, format }) => bulkDesk.exportFile(batchId, format),
+    'bulk:save-passwords': ({ batchId }) => bulkDesk.savePasswords(batchId),
+    'bulk:save-blank': ({ form }) => bulkDesk.saveBlank(form)
   }
 }

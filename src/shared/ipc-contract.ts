@@ -18,6 +18,7 @@ import { templateSchema, type Template, type TemplateInput } from './templates'
 import { personSchema, type CreateUserRequest, type FieldProblem } from './create-user'
 import type { IdentityType } from './connect-rules'
 import { auditOutcomes, type AuditEntry } from './activity'
+import type { BatchProgressEvent, BatchSummary, BatchView, PlanView } from './bulk/types'
 
 /** What the Create user view shows before sending (see CreateUserService). */
 export interface CreateUserPreview {
@@ -84,6 +85,15 @@ function response<T>(): T {
 }
 
 const profileRegion = accountContextSchema.strict()
+const batchId = z
+  .object({ batchId: z.string().regex(/^\d{8}-\d{6}-[0-9a-f]{6}$/, 'not a batch ID') })
+  .strict()
+const bulkRate = z.number().min(0.1).max(1000)
+const planOptions = {
+  template: templateName.optional(),
+  generatePasswords: z.boolean().optional()
+}
+const fileSaved = response<{ path: string; count: number } | null>()
 const profileInRegion = accountContextSchema.required({ region: true }).strict()
 
 /** Channels the renderer may invoke, named `domain:verb-noun`. */
@@ -194,7 +204,52 @@ export const invokeContract = {
   },
   'settings:set-network': { request: networkSettingsSchema.strict(), response: response<SettingsView>() },
   /** Opens the system's file dialog for a CA file; null when cancelled. Saving it checks the file. */
-  'settings:pick-ca-file': { request: z.undefined(), response: response<{ path: string } | null>() }
+  'settings:pick-ca-file': { request: z.undefined(), response: response<{ path: string } | null>() },
+  /** Asks for a CSV and plans it against the instance (nothing is created); null when cancelled. */
+  'bulk:plan-file': {
+    request: instanceContextSchema.extend(planOptions).strict(),
+    response: response<PlanView | null>()
+  },
+  /** Reads the planned file again (after the admin fixed it) and plans it anew. */
+  'bulk:replan': {
+    request: z.object({ planId: z.uuid(), ...planOptions }).strict(),
+    response: response<PlanView>()
+  },
+  /** Creates the plan's valid rows at `rate` requests/second (the account's saved rate when absent). */
+  'bulk:run': {
+    request: z.object({ planId: z.uuid(), rate: bulkRate.optional(), rememberRate: z.boolean() }).strict(),
+    response: response<{ batchId: string }>()
+  },
+  /** Pause, resume or cancel (after the calls in flight) a batch this window runs. */
+  'bulk:control': {
+    request: batchId.extend({ action: z.enum(['pause', 'resume', 'cancel']) }).strict(),
+    response: response<null>()
+  },
+  /** Past and running batches, newest first, from their journals. */
+  'bulk:list': { request: z.undefined(), response: response<BatchSummary[]>() },
+  /** One batch: summary, every row's result, and what resume and undo would do. */
+  'bulk:view': { request: batchId, response: response<BatchView>() },
+  /** Resumes an interrupted batch (asks for its CSV when rows need their passwords); null when cancelled. */
+  'bulk:resume': {
+    request: batchId.extend({ rate: bulkRate.optional() }).strict(),
+    response: response<{ batchId: string } | null>()
+  },
+  /** Deletes the users the batch created; `count` is what the admin confirmed (a stale one is refused). */
+  'bulk:undo': {
+    request: batchId.extend({ count: z.int().min(1).max(1_000_000) }).strict(),
+    response: response<{ batchId: string }>()
+  },
+  'bulk:export-file': {
+    request: batchId.extend({ format: z.enum(['csv', 'json']) }).strict(),
+    response: fileSaved
+  },
+  /** Saves the batch's generated passwords to a new owner-only file, once; null when cancelled. */
+  'bulk:save-passwords': { request: batchId, response: fileSaved },
+  /** Saves the blank CSV of a form; null when cancelled. */
+  'bulk:save-blank': {
+    request: z.object({ form: z.enum(['console', 'roster']) }).strict(),
+    response: response<{ path: string } | null>()
+  }
 } as const
 
 /** Events main sends to the renderer. */
@@ -203,6 +258,8 @@ export interface EventContract {
   'app:focused': { at: string }
   /** A profile needs an MFA code; answer with `accounts:answer-mfa`. Carries no secret. */
   'accounts:mfa-requested': { requestId: string; profile: string; mfaSerial: string }
+  /** A batch ran or was undone further: its progress and the rows finished since the last event. */
+  'bulk:progress': BatchProgressEvent
 }
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -213,4 +270,8 @@ export type ResponseOf<C extends InvokeChannel> = (typeof invokeContract)[C]['re
 /** Every channel name, for the preload's allow-list. */
 export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
 /** Every event name, for the preload's allow-list. */
-export const eventChannels: readonly EventChannel[] = ['app:focused', 'accounts:mfa-requested']
+export const eventChannels: readonly EventChannel[] = [
+  'app:focused',
+  'accounts:mfa-requested',
+  'bulk:progress'
+]

@@ -490,7 +490,7 @@ export function bulkCommands(io: CliIo): Command {
         const services = await cliServices(io)
         const record = services.bulk.read(batchId)
         const needs = services.bulk.resumeNeeds(batchId)
-        const passwords = new Map<number, string>()
+        let passwords = new Map<number, string>()
         if (needs.csvPasswordRows.length) {
           const rows = needs.csvPasswordRows.map((r) => r.row)
           const listed = `${rows.slice(0, 10).join(', ')}${rows.length > 10 ? ` and ${rows.length - 10} more` : ''}`
@@ -499,18 +499,12 @@ export function bulkCommands(io: CliIo): Command {
               `error: rows ${listed} need their passwords from the CSV (the journal never keeps them): give the same file with --file.`,
               { exitCode: exitCodes.usage }
             )
-          const { parseBulkCsv } = await import('../../shared/bulk/csv')
-          const parsed = parseBulkCsv(await readCsv(flags.file ?? '', command))
-          const byRow = new Map(parsed.rows.map((r) => [r.row, r]))
-          for (const needed of needs.csvPasswordRows) {
-            const row = byRow.get(needed.row)
-            const given = row?.person.username?.trim().toLowerCase()
-            if (!row?.person.password || (given && given !== needed.username.toLowerCase()))
-              command.error(
-                `error: ${flags.file} is not the file of batch ${batchId}: its row ${needed.row} ${row ? `is not ${clip(needed.username)} with a password` : 'is missing'}.`,
-                { exitCode: exitCodes.usage }
-              )
-            passwords.set(needed.row, row?.person.password ?? '')
+          const file = flags.file ?? ''
+          const text = await readCsv(file, command)
+          try {
+            passwords = services.bulk.resumePasswords(batchId, text, file)
+          } catch (error) {
+            command.error(`error: ${(error as Error).message}`, { exitCode: exitCodes.usage })
           }
         }
         checkPasswordsOut(flags, command, needs.generatedRows.length > 0)

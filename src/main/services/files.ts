@@ -16,8 +16,8 @@ import { AppError } from '../../shared/result'
 
 /** Where the admin picks files; undefined means Cancel. */
 export interface FileDialogs {
-  saveFile(defaultName: string, kind: 'templates' | 'csv'): Promise<string | undefined>
-  openFile(kind: 'templates' | 'certificates'): Promise<string | undefined>
+  saveFile(defaultName: string, kind: 'templates' | 'csv' | 'json'): Promise<string | undefined>
+  openFile(kind: 'templates' | 'certificates' | 'csv'): Promise<string | undefined>
 }
 
 /** For hosts without a window (the CLI): it takes file paths instead. */

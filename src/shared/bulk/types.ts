@@ -217,3 +217,57 @@ export interface BatchProgress {
   /** "Throttled, retrying (3 of 8)…" and the like. */
   note?: string
 }
+
+/** One row of a plan as the window shows it: never a request, never a password. */
+export interface PlanViewRow {
+  row: number
+  username: string
+  status: PlannedRow['status']
+  /** The person's name and e-mail, for 'create' rows. */
+  name?: string
+  email?: string
+  /** For 'exists' rows: the user already in the instance. */
+  userId?: string
+  /** For 'error' rows: what to fix, with the column. */
+  problems?: RowProblem[]
+  /** For 'create' rows: the password will be generated. */
+  generatedPassword?: boolean
+}
+
+/** A plan as the window sees it (the plan itself, with its passwords, stays in main). */
+export interface PlanView {
+  /** Names the plan held in main, for `bulk:run`. */
+  planId: string
+  fileName: string
+  form: BulkForm
+  target: BatchTarget
+  counts: BulkPlan['counts']
+  ignoredColumns: string[]
+  problems: RowProblem[]
+  rows: PlanViewRow[]
+  /** The rate the run goes at: the account's saved rate (a quota AWS raised), else the app's default. */
+  pace: { perSecond: number; burst: number; saved: boolean }
+}
+
+/** A batch as the window shows it: its summary, every row's result, and what can be done with it. */
+export interface BatchView {
+  summary: BatchSummary
+  results: BatchResultRow[]
+  /** This app is running it (pause, resume and cancel apply). */
+  running: boolean
+  /** The latest progress, while it runs. */
+  progress?: BatchProgress
+  /** Generated passwords held in memory for this batch, not saved yet (saved once, then forgotten). */
+  passwordsHeld: number
+  /** What resuming would do: rows to look up first and rows to send (0 and 0: nothing to resume). */
+  resume: { recheck: number; unsent: number; needsFile: boolean }
+  /** Users the batch created and not deleted: what an undo would delete. */
+  undoable: number
+}
+
+/** Pushed to the window while a batch runs or is undone: progress and the rows finished since. */
+export interface BatchProgressEvent {
+  progress: BatchProgress
+  rows: BatchResultRow[]
+  passwordsHeld: number
+}

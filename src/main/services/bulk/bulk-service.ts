@@ -3,6 +3,7 @@
  * history and results back from the journals. One batch at a time per account and Region in this
  * process (they would share one quota); batches of different accounts or Regions run in parallel.
  */
+import { parseBulkCsv } from '../../../shared/bulk/csv'
 import type { BatchSummary, BulkPlan } from '../../../shared/bulk/types'
 import { AppError } from '../../../shared/result'
 import type { BatchTaskResult, BulkDeps, TaskOptions } from './batch-task'
@@ -50,6 +51,27 @@ export class BulkService {
   /** What resuming a batch would do, and the passwords it needs given again. */
   resumeNeeds(batchId: string): ResumeNeeds {
     return BulkRun.needs(this.deps, batchId)
+  }
+
+  /**
+   * The passwords a resume needs from the batch's own CSV (`text`, named `fileName` in messages), by row.
+   * A file whose rows are not the batch's (another username, no password) is refused, naming the row.
+   */
+  resumePasswords(batchId: string, text: string, fileName: string): Map<number, string> {
+    const needed = this.resumeNeeds(batchId).csvPasswordRows
+    const byRow = new Map(parseBulkCsv(text).rows.map((r) => [r.row, r]))
+    const passwords = new Map<number, string>()
+    for (const { row, username } of needed) {
+      const given = byRow.get(row)
+      const name = given?.person.username?.trim().toLowerCase()
+      if (!given?.person.password || (name && name !== username.toLowerCase()))
+        throw new AppError(
+          'INVALID_REQUEST',
+          `${fileName} is not the file of batch ${batchId}: its row ${row} ${given ? `is not ${username.slice(0, 64)} with a password` : 'is missing'}. Choose the CSV the batch was planned from.`
+        )
+      passwords.set(row, given.person.password)
+    }
+    return passwords
   }
 
   /** Resumes an interrupted (or stopped, cancelled, paused) batch: unanswered rows are re-checked first. */
