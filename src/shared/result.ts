@@ -69,7 +69,10 @@ export interface ErrorDetails {
   NETWORK_TLS: { code: string }
   NETWORK_PROXY: { code?: string; status?: number }
   NETWORK_UNREACHABLE: { code: string }
-  AWS: AwsErrorDetails
+  AWS: AwsErrorDetails & {
+    /** True when STS did not accept the MFA code that was typed: ask for the next one. */
+    mfaRejected?: boolean
+  }
   NOT_FOUND: never
   OUTCOME_UNKNOWN: { username: string }
   CONFLICT: Partial<AwsErrorDetails> & {

@@ -82,25 +82,38 @@ export function explainNetworkError(error: unknown, proxies: string[]): AppError
     )
   }
   if (unreachableCodes.has(code)) {
-    const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
+    const { address, port, hostname } = error as NodeJS.ErrnoException & {
+      address?: string
+      port?: number
+      hostname?: string
+    }
     const proxy = proxies
+      .filter((url) => URL.canParse(url))
       .map((url) => new URL(url))
-      .find(
-        (p) =>
+      .find((p) => {
+        const proxyPort = p.port || (p.protocol === 'https:' ? '443' : '80')
+        // A name that did not resolve (ENOTFOUND carries the name), or the address and port connected to.
+        if (hostname !== undefined) return hostname === p.hostname
+        return (
           address !== undefined &&
-          (p.hostname === address || p.hostname === 'localhost') &&
-          String(port) === (p.port || '80')
-      )
+          (p.hostname === address || p.hostname === 'localhost' || !/^[\d.:[\]]+$/.test(p.hostname)) &&
+          String(port) === proxyPort
+        )
+      })
     if (proxy) {
-      return new AppError(
-        'NETWORK_PROXY',
-        `Proxy refused: ${proxy.host} did not accept the connection (${code}). Check the proxy in Settings → Network or HTTPS_PROXY.`,
-        { code }
-      )
+      const check =
+        'Check the proxy URL in Settings → Network (or HTTPS_PROXY when Settings has none); nothing reached AWS.'
+      const message =
+        code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? `Proxy not found: the name ${proxy.hostname} does not resolve (${code}). ${check}`
+          : code === 'ECONNREFUSED'
+            ? `Proxy refused: ${proxy.host} did not accept the connection (${code}). ${check}`
+            : `Proxy not answering: ${proxy.host} (${code}). ${check}`
+      return new AppError('NETWORK_PROXY', message, { code })
     }
     return new AppError(
       'NETWORK_UNREACHABLE',
-      `Cannot reach ${address ? `${address}${port ? `:${port}` : ''}` : 'the AWS endpoint'}: ${error.message} (${code}). Check the network, VPN and any endpoint_url.`,
+      `Cannot reach ${address ? `${address}${port ? `:${port}` : ''}` : (hostname ?? 'the AWS endpoint')}: ${error.message} (${code}). Check the network, VPN and any endpoint_url.`,
       { code }
     )
   }

@@ -98,9 +98,13 @@ export class SettingsService {
     const next: NetworkSettings = {}
     let password = ''
     if (input.proxyUrl) {
+      // `proxy.corp:3128` without a scheme is an http proxy, as curl and HTTPS_PROXY read it.
+      const typed = /^[a-z][a-z\d+.-]*:\/\//i.test(input.proxyUrl)
+        ? input.proxyUrl
+        : `http://${input.proxyUrl}`
       let url: URL
       try {
-        url = new URL(input.proxyUrl)
+        url = new URL(typed)
       } catch {
         throw new AppError(
           'INVALID_REQUEST',

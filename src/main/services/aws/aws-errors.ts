@@ -47,6 +47,9 @@ const awsMessages: Record<string, Explain> = {
     `A user with this username already exists in the instance. ${e.message}`
 }
 
+/** STS's answer to a wrong or reused MFA code (AccessDenied, "MultiFactorAuthentication failed …"). */
+const mfaRejection = /MultiFactorAuthentication failed|invalid MFA one time pass code/i
+
 const credentialErrors = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError'])
 
 /** The AppError for a failed AWS call. */
@@ -67,10 +70,20 @@ export function explainAwsError(error: unknown, scope: CallScope): AppError {
   }
   if (e.$metadata) {
     const explain = awsMessages[e.name]
-    return new AppError('AWS', explain ? explain(scope, e) : `${e.name}: ${e.message}`, {
+    const status = e.$metadata.httpStatusCode ?? 0
+    const mfaRejected = mfaRejection.test(e.message)
+    const text = mfaRejected
+      ? `That MFA code was not accepted for profile "${scope.profile}" (AWS: ${e.message}) Codes change every 30 seconds and each works once: try the next one.`
+      : explain
+        ? explain(scope, e)
+        : status >= 500
+          ? `AWS had a server error (${e.name}, HTTP ${status}) and the retries ran out: try again in a few minutes. ${e.message}`
+          : `${e.name}: ${e.message}`
+    return new AppError('AWS', text, {
       awsCode: e.name,
       ...(e.$metadata.httpStatusCode ? { httpStatus: e.$metadata.httpStatusCode } : {}),
-      ...(e.$metadata.requestId ? { requestId: e.$metadata.requestId } : {})
+      ...(e.$metadata.requestId ? { requestId: e.$metadata.requestId } : {}),
+      ...(mfaRejected ? { mfaRejected } : {})
     })
   }
   return new AppError(
