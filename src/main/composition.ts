@@ -150,8 +150,14 @@ export function createServices(host: Host): Services {
     templates,
     templateFiles: new TemplateFiles(templates, dialogs),
     lookups,
-    createUser: new CreateUserService(gateway, directory, templates, lookups, audit, (key, work) =>
-      withFileLock(folder, key, work)
+    createUser: new CreateUserService(
+      gateway,
+      directory,
+      templates,
+      lookups,
+      audit,
+      (key, work) => withFileLock(folder, key, work),
+      (retry) => host.emit('users:create-retrying', retry)
     ),
     activity: new ActivityService(audit, dialogs),
     clipboard: new ClipboardService(host.clipboard ?? { write: () => {}, read: () => '' }),

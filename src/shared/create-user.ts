@@ -49,6 +49,20 @@ export interface FieldProblem {
 
 export const passwordMarker = '«redacted»'
 
+/**
+ * A CreateUser attempt that failed in a way worth retrying: main waits `delayMs`, then makes attempt
+ * `attempt` of `attempts`. The Create user view shows it as "Throttled, retrying (3 of 8)…".
+ */
+export interface CreateUserRetry {
+  instanceId: string
+  username: string
+  attempt: number
+  attempts: number
+  /** Why, in words: "Throttled", "AWS had a server error", "The answer was lost". */
+  reason: string
+  delayMs: number
+}
+
 /** Fills username and e-mail from the template's rules when the admin left them blank. */
 export function withDerivedFields(person: PersonFields, template: Template): PersonFields {
   const username =

@@ -15,7 +15,7 @@ import {
 import { networkSettingsSchema, recentContextSchema, type SettingsView } from './settings'
 import type { InstanceLookups, ResolveProblem, ResolveResult } from './template-resolve'
 import { templateSchema, type Template, type TemplateInput } from './templates'
-import { personSchema, type CreateUserRequest, type FieldProblem } from './create-user'
+import { personSchema, type CreateUserRequest, type CreateUserRetry, type FieldProblem } from './create-user'
 import type { IdentityType } from './connect-rules'
 import { auditOutcomes, type AuditEntry } from './activity'
 import type { BatchProgressEvent, BatchSummary, BatchView, PlanView } from './bulk/types'
@@ -260,6 +260,8 @@ export interface EventContract {
   'accounts:mfa-requested': { requestId: string; profile: string; mfaSerial: string }
   /** A batch ran or was undone further: its progress and the rows finished since the last event. */
   'bulk:progress': BatchProgressEvent
+  /** A CreateUser attempt failed in a way worth retrying (throttled, 5xx, lost answer): main waits, then tries again. */
+  'users:create-retrying': CreateUserRetry
 }
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -273,5 +275,6 @@ export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
 export const eventChannels: readonly EventChannel[] = [
   'app:focused',
   'accounts:mfa-requested',
-  'bulk:progress'
+  'bulk:progress',
+  'users:create-retrying'
 ]

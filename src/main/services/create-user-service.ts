@@ -8,6 +8,7 @@ import {
   validateCreateUser,
   withDerivedFields,
   type CreateUserRequest,
+  type CreateUserRetry,
   type PersonInput
 } from '../../shared/create-user'
 import { AppError } from '../../shared/result'
@@ -17,7 +18,16 @@ import type { AuditLog } from './audit-log'
 import type { AccountDirectory } from './account-directory'
 import type { ConnectGateway } from './aws/connect-gateway'
 import type { LookupService } from './lookup-service'
+import { sandboxPrefix } from './sandbox-host'
 import type { TemplateService } from './template-service'
+
+/**
+ * The profile the AWS CLI knows for `profile`: a Sandbox account (`sandbox:alpha`) is the profile that
+ * `connect-provisioner sandbox --print-aws-config` writes (`sandbox-alpha`); an AWS profile is itself.
+ */
+export function awsCliProfile(profile: string): string {
+  return profile.startsWith(sandboxPrefix) ? `sandbox-${profile.slice(sandboxPrefix.length)}` : profile
+}
 
 /** One person to create from a template (saved, by name, or given whole) in one instance. */
 export interface CreateUserInput {
@@ -38,7 +48,9 @@ export class CreateUserService {
     private readonly templates: TemplateService,
     private readonly lookups: LookupService,
     private readonly audit: AuditLog,
-    private readonly exclusively: <T>(key: string, work: () => Promise<T>) => Promise<T>
+    private readonly exclusively: <T>(key: string, work: () => Promise<T>) => Promise<T>,
+    /** Told of each CreateUser retry (throttling, 5xx, a lost answer) before its wait. */
+    private readonly onRetry: (retry: CreateUserRetry) => void = () => {}
   ) {}
 
   /** The preview, with no CreateUser sent; it looks the username up (SearchUsers) to flag a duplicate. */
@@ -102,7 +114,10 @@ export class CreateUserService {
       // One creator per username on this workstation: a second process waits, then meets the duplicate.
       const created = await this.exclusively(
         `create|${preview.accountId}|${input.context.instanceId}|${request.Username.toLowerCase()}`,
-        () => this.gateway.createUser(input.context, request)
+        () =>
+          this.gateway.createUser(input.context, request, (retry) =>
+            this.onRetry({ instanceId: input.context.instanceId, username: request.Username, ...retry })
+          )
       )
       this.audit.append({
         ...where,
@@ -218,7 +233,7 @@ export class CreateUserService {
       preview: {
         ...base,
         request: maskRequest(request),
-        cliCommand: awsCliCommand(request, context.profile, context.region),
+        cliCommand: awsCliCommand(request, awsCliProfile(context.profile), context.region),
         problems,
         ...(existing
           ? {

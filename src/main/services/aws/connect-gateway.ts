@@ -20,6 +20,7 @@ import { AppError } from '../../../shared/result'
 import type { InstanceLookups } from '../../../shared/template-resolve'
 import type { ClientFactory, Clients, Target } from './client-factory'
 import { createUserOnce, OutcomeUnknownError, type CreatedUser, type FoundUser } from './create-user-once'
+import type { RetryDeps } from './retry'
 
 const hierarchyLevels = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive'] as const
 
@@ -229,11 +230,17 @@ export class ConnectGateway {
 
   /**
    * CreateUser, sent so that nobody is created twice (see createUserOnce): one call when all goes well,
-   * a SearchUsers only when an answer was lost.
+   * a SearchUsers only when an answer was lost. `onRetry` hears of each retry before its wait.
    */
-  async createUser(context: InstanceContext, request: CreateUserRequest): Promise<CreatedUser> {
+  async createUser(
+    context: InstanceContext,
+    request: CreateUserRequest,
+    onRetry?: RetryDeps['onRetry']
+  ): Promise<CreatedUser> {
     const input: CreateUserCommandInput = { ...request, InstanceId: context.instanceId }
-    const { policy, deps } = this.factory.retrying()
+    const retrying = this.factory.retrying()
+    const { policy } = retrying
+    const deps: RetryDeps = onRetry ? { ...retrying.deps, onRetry } : retrying.deps
     try {
       return await createUserOnce(
         policy,
