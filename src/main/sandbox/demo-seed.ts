@@ -1,9 +1,11 @@
 /**
  * The built-in demo world: two accounts, each with a Connect instance of a different identity type in
  * a different Region, realistic profiles and a three-level hierarchy, and (in Alpha) 1,500 existing
- * agents so that pagination matters. The keys are public demo values that only the Sandbox accepts.
+ * agents so that pagination matters; an IAM Identity Center grants both accounts (and two more) to its
+ * demo users. The keys are public demo values that only the Sandbox accepts.
  */
 import { parseSeed, type SandboxSeed } from './seed'
+import { demoIdentityCenter } from './sso-seed'
 
 /** Alpha: CONNECT_MANAGED in us-east-1. Bravo: SAML in eu-west-2. */
 export const demoAccounts = {
@@ -163,7 +165,8 @@ export function demoSeed(): SandboxSeed {
           },
           generatedUsers: { count: 40, routingProfileId: rp(102), securityProfileIds: [sp(101)] }
         }
-      ]
+      ],
+      identityCenter: demoIdentityCenter()
     },
     'the demo seed'
   )

@@ -1,12 +1,14 @@
 /**
  * The Sandbox's seed: accounts and their access keys, IAM roles, MFA devices, and Connect instances
- * with their routing profiles, security profiles, hierarchy and users. The same format is the state
+ * with their routing profiles, security profiles, hierarchy and users, and an IAM Identity Center that
+ * grants accounts and permission sets to its users. The same format is the state
  * file a persistent Sandbox writes, so a saved state is also a valid seed.
  */
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { regionSchema } from '../../shared/accounts'
 import { identityTypes } from '../../shared/connect-rules'
+import { identityCenterSchema } from './sso-seed'
 
 const id = z.string().min(1).max(100)
 const accountId = z.string().regex(/^\d{12}$/, 'an account ID is 12 digits')
@@ -115,7 +117,9 @@ export const seedSchema = z
     mfaDevices: z
       .array(z.object({ serialNumber: z.string().min(9), code: z.string().regex(/^\d{6}$/) }))
       .default([]),
-    instances: z.array(instanceSchema)
+    instances: z.array(instanceSchema),
+    /** IAM Identity Center: the accounts and permission sets it grants, and its users (see sso-seed.ts). */
+    identityCenter: identityCenterSchema.optional()
   })
   .strict()
 export type SandboxSeed = z.infer<typeof seedSchema>

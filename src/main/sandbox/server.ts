@@ -1,6 +1,7 @@
 /**
- * The Sandbox: an Amazon Connect + STS emulator on an HTTP(S) server, loopback by default. Every
- * request must be SigV4-signed by a key it knows; data is isolated per account and Region; Connect
+ * The Sandbox: an Amazon Connect + STS + IAM Identity Center emulator on an HTTP(S) server, loopback by
+ * default. Every Connect and STS request must be SigV4-signed by a key it knows (Identity Center's
+ * OIDC, portal and sign-in pages are unsigned, as AWS's are); data is isolated per account and Region; Connect
  * calls share one token bucket per account and Region; faults can be injected. Runs under plain Node
  * (the CLI, tests, benchmarks) and inside the app's main process alike, so it protects its memory from
  * hostile clients ({@link SandboxLimits}) and keeps its state file to itself (`state-lock.ts`).
@@ -24,6 +25,7 @@ import type { SandboxSeed } from './seed'
 import { parseAuthorization, verifySigV4, type SigV4Authorization } from './sigv4'
 import { SandboxState, type Principal } from './state'
 import { acquireStateLock, type StateLockHandle } from './state-lock'
+import { IdentityCenter, ssoOperation } from './sso-api'
 import { runSts, stsErrorXml } from './sts-api'
 import { Throttle, type ThrottleConfig } from './throttle'
 import { connectRules } from '../../shared/connect-rules'
@@ -72,6 +74,11 @@ export interface SandboxOptions {
   throttle?: ThrottleConfig
   /** The throttle's clock in milliseconds (tests pass a fake one); `performance.now` by default. */
   clock?: () => number
+  /**
+   * Identity Center's clock (epoch milliseconds): expiry of codes, tokens, sessions and role
+   * credentials, and the device flow's polling interval. `Date.now` by default; tests pass a fake one.
+   */
+  wallClock?: () => number
   faults?: FaultConfig
   /**
    * Where to keep the state across restarts; written after every change. Only one server at a time may
@@ -125,6 +132,8 @@ export interface Sandbox {
   stats: SandboxStats
   faults: FaultInjector
   throttle: Throttle
+  /** The IAM Identity Center it serves (start URL `<url>/start`), for tests that steer a sign-in. */
+  identityCenter: IdentityCenter
   close(): Promise<void>
 }
 
@@ -324,6 +333,13 @@ async function serve(
     options.clock
   )
   const budget = new BodyBudget(limits.maxBufferedBytes, stats)
+  let baseUrl = ''
+  const identityCenter = new IdentityCenter(
+    state.toSeed().identityCenter,
+    state,
+    () => baseUrl,
+    options.wallClock
+  )
 
   let saveTimer: NodeJS.Timeout | undefined
   let closed = false
@@ -396,12 +412,62 @@ async function serve(
     send(res, error.status, 'application/json', JSON.stringify({ Message: error.message }))
   }
 
+  /** Identity Center's requests: unsigned, answered from `identityCenter`. */
+  async function handleSso(
+    operation: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    holder: BodyHolder
+  ): Promise<void> {
+    let answer
+    try {
+      const declared = declaredLength(req)
+      if (declared !== undefined && declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes)
+      const body = await readBody(req, limits.maxBodyBytes, budget, holder)
+      answer = identityCenter.handle(operation, {
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers,
+        body
+      })
+    } catch (error) {
+      if (error instanceof RequestAborted) return
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError(500, 'InternalServerException', `Sandbox failure: ${(error as Error).message}`)
+      if (!req.complete) req.resume()
+      answer = {
+        status: serviceError.status,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': serviceError.type },
+        body: JSON.stringify({ message: serviceError.message })
+      }
+    }
+    stats.record(operation, answer.status)
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      'content-length': Buffer.byteLength(answer.body),
+      'x-amzn-requestid': randomUUID()
+    })
+    res.end(answer.body)
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const isSts = (): boolean =>
       parseAuthorization(req.headers.authorization)?.service === 'sts' ||
       String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
     let operation = 'Unknown'
     const holder: BodyHolder = { bytes: 0, receiving: false, refuse: () => {} }
+    const requested = new URL(req.url ?? '/', 'http://sandbox')
+    const sso = ssoOperation(req.method ?? 'GET', requested)
+    if (sso) {
+      try {
+        return await handleSso(sso, req, res, requested, holder)
+      } finally {
+        budget.release(holder)
+      }
+    }
     try {
       const sts = isSts()
       const declared = declaredLength(req)
@@ -427,6 +493,13 @@ async function serve(
           `No operation matches ${req.method} ${url.pathname}.`
         )
       operation = route.operation.name
+      if (principal.readOnly && route.operation.mutates) {
+        throw new ServiceError(
+          403,
+          'AccessDeniedException',
+          `User: ${principal.arn} is not authorized to perform: connect:${operation} (its permission set is read-only)`
+        )
+      }
 
       if (!throttle.take(`${principal.accountId}:${region}`)) {
         throw new ServiceError(429, 'ThrottlingException', 'Rate exceeded')
@@ -507,6 +580,7 @@ async function serve(
   const { port } = server.address() as AddressInfo
   const host = options.host ?? '127.0.0.1'
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
+  baseUrl = url
   try {
     lock?.update({ port, url })
   } catch (error) {
@@ -539,6 +613,7 @@ async function serve(
     stats,
     faults,
     throttle,
+    identityCenter,
     close: () => (closing ??= stop())
   }
 }

@@ -3,7 +3,7 @@
  * devices, and Connect instances with their resources and users. Every instance belongs to one
  * account and one Region, and is only visible from there.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { IdentityType } from '../../shared/connect-rules'
 import type { SandboxSeed, SeedInstance, SeedUser } from './seed'
 
@@ -14,9 +14,11 @@ export interface Principal {
   accountId: string
   arn: string
   userId: string
-  /** Only for sessions from AssumeRole. */
+  /** Only for sessions from AssumeRole and Identity Center's GetRoleCredentials. */
   sessionToken?: string
   expiresAt?: number
+  /** An Identity Center role of a read-only permission set: Connect calls that change data are refused. */
+  readOnly?: boolean
 }
 
 interface NamedResource {
@@ -193,6 +195,32 @@ export class SandboxState {
       arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
       userId: `AROA${randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}:${sessionName}`,
       expiresAt: Date.now() + seconds * 1000
+    }
+    this.principals.set(session.accessKeyId, session)
+    return session
+  }
+
+  /**
+   * Issues temporary credentials for an Identity Center permission set in `accountId` (its role is
+   * `AWSReservedSSO_<name>_<suffix>`, the session named after the user), valid until `expiresAt`.
+   */
+  issueSsoSession(
+    accountId: string,
+    permissionSet: string,
+    userName: string,
+    expiresAt: number,
+    readOnly: boolean
+  ): Principal {
+    const suffix = createHash('sha256').update(`${accountId}/${permissionSet}`).digest('hex').slice(0, 16)
+    const session: Principal = {
+      accessKeyId: `ASIA${randomBytes(12).toString('hex').toUpperCase().slice(0, 16)}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: randomBytes(96).toString('base64'),
+      accountId,
+      arn: `arn:aws:sts::${accountId}:assumed-role/AWSReservedSSO_${permissionSet}_${suffix}/${userName}`,
+      userId: `AROA${createHash('sha256').update(suffix).digest('hex').slice(0, 17).toUpperCase()}:${userName}`,
+      expiresAt,
+      ...(readOnly ? { readOnly } : {})
     }
     this.principals.set(session.accessKeyId, session)
     return session
