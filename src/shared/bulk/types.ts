@@ -196,7 +196,8 @@ export interface BatchSummary {
 export interface BatchResultRow {
   row: number
   username: string
-  outcome: RowOutcome | 'planned-error'
+  /** `queued` and `sending` only while the batch runs: not sent yet, and sent without an answer yet. */
+  outcome: RowOutcome | 'planned-error' | 'queued' | 'sending'
   userId?: string
   userArn?: string
   errorCode?: string
@@ -255,6 +256,8 @@ export interface BatchView {
   results: BatchResultRow[]
   /** This app is running it (pause, resume and cancel apply). */
   running: boolean
+  /** What is running is the batch's undo. */
+  undoing: boolean
   /** The latest progress, while it runs. */
   progress?: BatchProgress
   /** Generated passwords held in memory for this batch, not saved yet (saved once, then forgotten). */

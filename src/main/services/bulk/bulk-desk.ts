@@ -66,6 +66,7 @@ interface RunningTask {
 
 interface Tracked {
   task: RunningTask
+  kind: 'run' | 'undo'
   /** Rows finished since the last event. */
   pending: BatchResultRow[]
   /** The last finished row already collected (progress repeats it with every state change and note). */
@@ -137,6 +138,7 @@ export class BulkDesk {
       summary,
       results,
       running: Boolean(tracked),
+      undoing: tracked?.kind === 'undo',
       ...(tracked ? { progress: tracked.task.progress() } : {}),
       passwordsHeld: this.passwords.get(batchId)?.length ?? 0,
       resume: needs
@@ -186,7 +188,7 @@ export class BulkDesk {
       pace: this.paceOf(accountId, region),
       ...this.hooks(() => task)
     })
-    return this.track(task)
+    return this.track(task, 'undo')
   }
 
   /** Writes a batch's results (CSV with formulas defused, or JSON) where the admin chooses. */
@@ -310,8 +312,8 @@ export class BulkDesk {
     }
   }
 
-  private track(task: RunningTask): { batchId: string } {
-    const tracked: Tracked = { task, pending: [] }
+  private track(task: RunningTask, kind: Tracked['kind'] = 'run'): { batchId: string } {
+    const tracked: Tracked = { task, kind, pending: [] }
     this.tasks.set(task.batchId, tracked)
     void task.done
       .catch(() => undefined)

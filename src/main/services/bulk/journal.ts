@@ -255,8 +255,8 @@ export class BatchLedger {
     return { recheck, unsent }
   }
 
-  /** One row's result, as exported. */
-  resultOf(r: RowRecord): BatchResultRow {
+  /** One row's result, as exported; while the batch runs, rows not answered yet are sending or queued. */
+  resultOf(r: RowRecord, running = false): BatchResultRow {
     const { row, username } = r.planned
     if (r.planned.status === 'error')
       return { row, username, outcome: 'planned-error', message: describeProblems(r.planned.problems ?? []) }
@@ -268,6 +268,9 @@ export class BatchLedger {
         ...(r.planned.userId ? { userId: r.planned.userId } : {}),
         message: 'Already in the instance when planned: skipped.'
       }
+    if (running && r.pending)
+      return { row, username, outcome: 'sending', message: 'Sent: waiting for the answer from AWS.' }
+    if (running && !r.outcome) return { row, username, outcome: 'queued', message: 'Waiting for its turn.' }
     if (r.pending)
       return {
         row,
@@ -297,9 +300,11 @@ export class BatchLedger {
     }
   }
 
-  /** Every row's result, in file order. */
-  results(): BatchResultRow[] {
-    return [...this.rows.values()].sort((a, b) => a.planned.row - b.planned.row).map((r) => this.resultOf(r))
+  /** Every row's result, in file order (`running`: the batch is running now). */
+  results(running = false): BatchResultRow[] {
+    return [...this.rows.values()]
+      .sort((a, b) => a.planned.row - b.planned.row)
+      .map((r) => this.resultOf(r, running))
   }
 }
 
@@ -417,7 +422,7 @@ export class BatchJournals {
     const ledger = new BatchLedger(plan)
     for (const entry of entries) ledger.apply(entry)
     const running = this.isRunning(batchId)
-    return { ledger, running, summary: ledger.summary(running), results: ledger.results() }
+    return { ledger, running, summary: ledger.summary(running), results: ledger.results(running) }
   }
 
   /** Every readable batch, newest first. A damaged journal is left out. */
