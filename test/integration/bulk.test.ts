@@ -303,7 +303,9 @@ describe('throttling, server errors and lost answers', () => {
     expect(result.summary.counts).toMatchObject({ created: 10, failed: 0, unknown: 0, left: 0 })
     for (let n = 1; n <= 10; n++) expect(alphaUsers(`thr.${n}`)).toBe(1)
     expect((sandbox.stats.byStatus.get(429) ?? 0) - throttledBefore).toBeGreaterThan(0)
-    expect(notes.some((n) => /Throttled|attempts/.test(n))).toBe(true)
+    // The live note says what is happening while it happens, as well as afterwards.
+    expect(notes.some((n) => /^Throttled, retrying row \d+ \(\d of 4\)…$/.test(n))).toBe(true)
+    expect(notes.some((n) => /needed \d attempts/.test(n))).toBe(true)
   })
 
   it('scripted 500s and commit-then-drop: every row exactly once, each one created', async () => {

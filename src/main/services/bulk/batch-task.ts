@@ -22,7 +22,11 @@ import { PacedJobs, type JobStep } from './paced-jobs'
 
 /** What bulk needs of the Connect gateway (ConnectGateway has all of it). */
 export interface BulkGateway {
-  createUser(context: InstanceContext, request: CreateUserRequest): Promise<CreatedUser>
+  createUser(
+    context: InstanceContext,
+    request: CreateUserRequest,
+    onRetry?: (retry: { attempt: number; attempts: number; reason: string; delayMs: number }) => void
+  ): Promise<CreatedUser>
   findUser(context: InstanceContext, username: string): Promise<FoundUser | undefined>
   deleteUser(context: InstanceContext, userId: string): Promise<'deleted' | 'gone'>
 }

@@ -200,7 +200,9 @@ export class BulkRun extends BatchTask<Job> {
     const { accountId, instanceId } = this.ledger.plan.target
     this.write({ type: 'intent', at: new Date().toISOString(), row: job.row, username: job.username })
     const create = (): ReturnType<BulkDeps['gateway']['createUser']> =>
-      this.deps.gateway.createUser(this.context, job.request)
+      this.deps.gateway.createUser(this.context, job.request, ({ attempt, attempts, reason }) =>
+        this.setNote(`${reason}, retrying row ${job.row} (${attempt} of ${attempts})…`)
+      )
     try {
       const key = `create|${accountId}|${instanceId}|${job.username.toLowerCase()}`
       const user = this.deps.exclusively ? await this.deps.exclusively(key, create) : await create()
