@@ -101,15 +101,21 @@ export interface AppPage {
   emit<E extends EventChannel>(channel: E, payload: EventContract[E]): Promise<void>
 }
 
+/** How a page opens: the OS colour scheme it reports, and the window size (1200×760 by default). */
+export interface OpenOptions {
+  colorScheme?: 'light' | 'dark'
+  viewport?: { width: number; height: number }
+}
+
 /** Opens the renderer in a fresh context with the bridge to the app's real handlers installed. */
 export async function openApp(
   browser: Browser,
   url: string,
   app: AppUnderTest,
-  options: { colorScheme?: 'light' | 'dark' } = {}
+  options: OpenOptions = {}
 ): Promise<AppPage> {
   const context = await browser.newContext({
-    viewport: { width: 1200, height: 760 },
+    viewport: options.viewport ?? { width: 1200, height: 760 },
     colorScheme: options.colorScheme ?? 'light'
   })
   const page = await context.newPage()
@@ -203,7 +209,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export interface E2eSuite {
   readonly backend: AppUnderTest
   /** Opens the app in a fresh browser context. */
-  open(options?: { colorScheme?: 'light' | 'dark' }): Promise<AppPage>
+  open(options?: OpenOptions): Promise<AppPage>
 }
 
 /**
