@@ -31,6 +31,8 @@ import type { SecretVault } from './services/secret-vault'
 import { BulkService } from './services/bulk/bulk-service'
 import { BatchJournals } from './services/bulk/journal'
 import { BulkDesk } from './services/bulk/bulk-desk'
+import { buildSso, type SsoHostOptions } from './services/sso/build'
+import type { SsoService } from './services/sso/sso-service'
 
 /** What the host (app, test, CLI) provides. */
 export interface Host {
@@ -57,6 +59,8 @@ export interface Host {
   /** How MFA codes are asked: the window's dialog by default; the CLI prompts on the terminal. */
   mfaPrompter?: MfaPrompter
   env?: NodeJS.ProcessEnv
+  /** IAM Identity Center: how sign-in pages open (shell.openExternal in the app), and test seams. */
+  sso?: SsoHostOptions
 }
 
 /** Every service, wired. */
@@ -79,6 +83,8 @@ export interface Services {
   bulk: BulkService
   /** Bulk as the window drives it: picked files, progress events, exports, passwords saved once. */
   bulkDesk: BulkDesk
+  /** IAM Identity Center: sign-in, sessions, the accounts and roles they grant (`sso:` profiles). */
+  sso: SsoService
 }
 
 export function createServices(host: Host): Services {
@@ -88,10 +94,28 @@ export function createServices(host: Host): Services {
   const settings = new SettingsService(host.settings, host.vault, dialogs)
   const mfa = new MfaBroker((request) => host.emit('accounts:mfa-requested', request))
   const folder = host.userDataPath
+  const env = host.env ?? process.env
+  const retryPolicy = host.retry ?? defaultRetryPolicy
+  const sso = buildSso({
+    profiles,
+    settings,
+    sandbox,
+    dataFolder: folder,
+    env,
+    retry: retryPolicy,
+    options: host.sso
+  })
   const factory: ClientFactory = new ClientFactory(
     [
-      new ProfileAccountSource(profiles, () => settings.network(), host.mfaPrompter ?? mfa.prompt, host.env),
-      new SandboxAccountSource(sandbox)
+      new ProfileAccountSource(
+        profiles,
+        () => settings.network(),
+        host.mfaPrompter ?? mfa.prompt,
+        env,
+        sso.service
+      ),
+      new SandboxAccountSource(sandbox),
+      sso.source
     ],
     new PacerPool(folder, host.pace ?? connectDefaultPace),
     host.retry ?? defaultRetryPolicy,
@@ -167,6 +191,7 @@ export function createServices(host: Host): Services {
       rates: settings,
       defaultPace: host.pace ?? connectDefaultPace,
       emit: (event) => host.emit('bulk:progress', event)
-    })
+    }),
+    sso: sso.service
   }
 }

@@ -176,7 +176,7 @@ describe('whoami and instances through real profiles', () => {
     )
     const error = await failure(services().directory.identity({ profile: 'corp-sso' }))
     expect(error.code).toBe('CREDENTIALS')
-    expect(error.message).toContain('aws sso login --profile corp-sso')
+    expect(error.message).toContain('connect-provisioner login --profile corp-sso')
   })
 
   it('explains a wrong secret, a missing profile and a missing region', async () => {

@@ -40,6 +40,37 @@ export function sandboxProfiles(seed: SandboxSeed): SandboxProfile[] {
   return [...accounts, ...roles]
 }
 
+/** The name of the Sandbox's `[sso-session …]` in the printed config. */
+export const sandboxSsoSessionName = 'sandbox'
+
+/** One SSO profile the printed config offers: an account and permission set of the Identity Center. */
+export interface SandboxSsoProfile {
+  name: string
+  region: string
+  accountId: string
+  roleName: string
+}
+
+/**
+ * SSO profiles for every assignment of the Identity Center's first user (in the demo: `admin`), named
+ * `sandbox-sso-<account>-<role>`, where `<account>` is the account's profile suffix (alpha, bravo) or ID.
+ */
+export function sandboxSsoProfiles(seed: SandboxSeed): SandboxSsoProfile[] {
+  const center = seed.identityCenter
+  const user = center?.users[0]
+  if (!center || !user) return []
+  const regionOf = (accountId: string): string =>
+    seed.instances.find((i) => i.accountId === accountId)?.region ?? center.region
+  const shortName = (accountId: string): string =>
+    seed.accounts.find((a) => a.id === accountId)?.profile?.replace(/^sandbox-/, '') ?? accountId
+  return user.assignments.map(({ accountId, permissionSet }) => ({
+    name: `sandbox-sso-${shortName(accountId)}-${permissionSet.toLowerCase()}`,
+    region: regionOf(accountId),
+    accountId,
+    roleName: permissionSet
+  }))
+}
+
 /** A ready `~/.aws/config` snippet: every profile of the seed, pointed at the Sandbox at `endpoint`. */
 export function awsConfigSnippet(seed: SandboxSeed, endpoint: string): string {
   const lines = [
@@ -58,6 +89,43 @@ export function awsConfigSnippet(seed: SandboxSeed, endpoint: string): string {
       lines.push(`role_arn = ${profile.role.arn}`, `source_profile = ${profile.role.sourceProfile}`)
       if (profile.role.mfaSerial) lines.push(`mfa_serial = ${profile.role.mfaSerial}`)
     }
+  }
+  const center = seed.identityCenter
+  const sso = sandboxSsoProfiles(seed)
+  const first = sso[0]
+  if (center && first) {
+    const startUrl = `${endpoint}/start`
+    lines.push(
+      '',
+      `# IAM Identity Center: sign in with \`connect-provisioner login --sso-session ${sandboxSsoSessionName}\``,
+      `# (user "${center.users[0]?.userName}"), or the AWS CLI v2's \`aws sso login --profile ${first.name}\`.`,
+      `[sso-session ${sandboxSsoSessionName}]`,
+      `sso_start_url = ${startUrl}`,
+      `sso_region = ${center.region}`,
+      'sso_registration_scopes = sso:account:access'
+    )
+    for (const profile of sso) {
+      lines.push(
+        '',
+        `[profile ${profile.name}]`,
+        `sso_session = ${sandboxSsoSessionName}`,
+        `sso_account_id = ${profile.accountId}`,
+        `sso_role_name = ${profile.roleName}`,
+        `region = ${profile.region}`,
+        `endpoint_url = ${endpoint}`
+      )
+    }
+    lines.push(
+      '',
+      '# The legacy form (no sso-session): a device-code sign-in, no refresh token.',
+      '[profile sandbox-sso-legacy]',
+      `sso_start_url = ${startUrl}`,
+      `sso_region = ${center.region}`,
+      `sso_account_id = ${first.accountId}`,
+      `sso_role_name = ${first.roleName}`,
+      `region = ${first.region}`,
+      `endpoint_url = ${endpoint}`
+    )
   }
   return `${lines.join('\n')}\n`
 }

@@ -205,9 +205,9 @@ export class IdentityCenter {
     return this.seed?.region
   }
 
-  /** Tests: the next `count` device-code polls are answered SlowDownException, however slow they are. */
+  /** Tests: the next `count` device-code polls are answered SlowDownException, however slow they are (0 stops it). */
   slowDownNext(count = 1): void {
-    this.slowDowns += count
+    this.slowDowns = count
   }
 
   /** Tests and docs: the users the sign-in pages offer. */
@@ -415,16 +415,15 @@ export class IdentityCenter {
       this.forgetDevice(deviceCode)
       throw new OidcError('AccessDeniedException', 'The user denied the authorization request')
     }
-    if (device.status === 'pending') {
-      const tooSoon = device.lastPollAt !== undefined && now - device.lastPollAt < device.interval * 1000
-      device.lastPollAt = now
-      if (this.slowDowns > 0 || tooSoon) {
-        if (this.slowDowns > 0) this.slowDowns--
-        device.interval += 5
-        throw new OidcError('SlowDownException', 'Client is polling too quickly')
-      }
-      throw new OidcError('AuthorizationPendingException', 'Authorization is still pending')
+    const tooSoon = device.lastPollAt !== undefined && now - device.lastPollAt < device.interval * 1000
+    device.lastPollAt = now
+    if (this.slowDowns > 0 || (tooSoon && device.status === 'pending')) {
+      if (this.slowDowns > 0) this.slowDowns--
+      device.interval += 5
+      throw new OidcError('SlowDownException', 'Client is polling too quickly')
     }
+    if (device.status === 'pending')
+      throw new OidcError('AuthorizationPendingException', 'Authorization is still pending')
     this.forgetDevice(deviceCode)
     return this.issue(client, device.userName ?? '', client.scopes, seed)
   }

@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { IdentityType } from '../../shared/connect-rules'
 import type { SandboxSeed, SeedInstance, SeedUser } from './seed'
+import { demoIdentityCenter, demoIdentityCenterAccounts, identityCenterSchema } from './sso-seed'
 
 /** Who signed a request: an IAM user's access key or an assumed-role session. */
 export interface Principal {
@@ -174,7 +175,7 @@ export class SandboxState {
     for (const role of seed.roles) this.roles.set(role.arn, role)
     for (const device of seed.mfaDevices) this.mfaCodes.set(device.serialNumber, device.code)
     for (const instance of seed.instances) this.instances.set(instance.id, new InstanceState(instance))
-    this.seedShape = seed
+    this.seedShape = withIdentityCenter(seed)
   }
 
   private readonly seedShape: SandboxSeed
@@ -251,4 +252,16 @@ export class SandboxState {
   toSeed(): SandboxSeed {
     return { ...this.seedShape, instances: [...this.instances.values()].map((i) => i.toSeed()) }
   }
+}
+
+/**
+ * The seed, with the demo Identity Center added when it is the demo world saved before the Identity
+ * Center existed (an app's sandbox-state.json from an earlier version): its accounts are the demo's.
+ */
+function withIdentityCenter(seed: SandboxSeed): SandboxSeed {
+  if (seed.identityCenter) return seed
+  const ids = new Set(seed.accounts.map((a) => a.id))
+  const { alpha, bravo } = demoIdentityCenterAccounts
+  if (!ids.has(alpha) || !ids.has(bravo)) return seed
+  return { ...seed, identityCenter: identityCenterSchema.parse(demoIdentityCenter()) }
 }

@@ -132,6 +132,8 @@ export class ProfileService {
   load(): {
     profiles: Map<string, MergedProfile>
     ssoSessions: Set<string>
+    /** The `[sso-session NAME]` sections of the config file, by name (the first of a repeated name). */
+    ssoSessionSections: Map<string, IniSection>
     services: Map<string, IniSection>
     problems: ProfileProblem[]
   } {
@@ -140,6 +142,7 @@ export class ProfileService {
     const credentials = this.read(paths.credentials, 'credentials')
     const profiles = new Map<string, MergedProfile>()
     const ssoSessions = new Set<string>()
+    const ssoSessionSections = new Map<string, IniSection>()
     const services = new Map<string, IniSection>()
     const problems: ProfileProblem[] = []
     for (const file of [config, credentials]) {
@@ -148,7 +151,10 @@ export class ProfileService {
       problems.push(...[...file.problems, ...others].sort((a, b) => a.line - b.line))
     }
     for (const section of [config.sections, credentials.sections].flat()) {
-      if (section.kind === 'sso-session') ssoSessions.add(section.name)
+      if (section.kind === 'sso-session') {
+        ssoSessions.add(section.name)
+        if (!ssoSessionSections.has(section.name)) ssoSessionSections.set(section.name, section)
+      }
       if (section.kind === 'services') services.set(section.name, section)
       if (section.kind !== 'profile') continue
       const merged: MergedProfile = profiles.get(section.name) ?? {
@@ -160,7 +166,7 @@ export class ProfileService {
       merged.sections.push(section)
       profiles.set(section.name, merged)
     }
-    return { profiles, ssoSessions, services, problems }
+    return { profiles, ssoSessions, ssoSessionSections, services, problems }
   }
 
   /**
@@ -221,8 +227,10 @@ export class ProfileService {
    * The endpoint a profile's calls to `service` go to, as the AWS SDKs define it: AWS_ENDPOINT_URL_<SERVICE>,
    * then AWS_ENDPOINT_URL, then the profile's [services] section, then its endpoint_url; none means AWS's
    * own endpoint. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls turn it off.
+   * IAM Identity Center's services are `sso` (the access portal) and `sso-oidc` (AWS_ENDPOINT_URL_SSO_OIDC,
+   * `sso_oidc = …` in a services section).
    */
-  endpointFor(name: string, service: 'connect' | 'sts'): string | undefined {
+  endpointFor(name: string, service: 'connect' | 'sts' | 'sso' | 'sso-oidc'): string | undefined {
     const { profiles, services } = this.load()
     const profile = profiles.get(name)
     const value = (key: string): string | undefined => profile?.values.get(key)?.value || undefined
@@ -232,10 +240,11 @@ export class ProfileService {
       )?.toLowerCase() === 'true'
     if (ignore) return undefined
     const section = value('services')
+    const id = service.replace(/-/g, '_')
     return (
-      this.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ||
+      this.env[`AWS_ENDPOINT_URL_${id.toUpperCase()}`] ||
       this.env['AWS_ENDPOINT_URL'] ||
-      (section ? services.get(section)?.values.get(`${service}.endpoint_url`)?.value : undefined) ||
+      (section ? services.get(section)?.values.get(`${id}.endpoint_url`)?.value : undefined) ||
       value('endpoint_url')
     )
   }

@@ -1,6 +1,15 @@
 import { accountLabelSchema, type AccountLabel } from '../../shared/accounts'
 import { AppError } from '../../shared/result'
-import type { AppSettings, NetworkSettings, RecentContext, SettingsView } from '../../shared/settings'
+import {
+  appSsoSessionSchema,
+  ssoTargetSchema,
+  type AppSettings,
+  type AppSsoSession,
+  type NetworkSettings,
+  type RecentContext,
+  type SettingsView,
+  type SsoTarget
+} from '../../shared/settings'
 import { readCaFile } from './network'
 import { noFileDialogs, type FileDialogs } from './files'
 import { sessionOnlyVault, type SecretVault } from './secret-vault'
@@ -168,6 +177,64 @@ export class SettingsService {
     this.settings.set('accountRates', Object.fromEntries(rate === null ? others : [...others, [key, rate]]))
   }
 
+  /** IAM Identity Center sessions typed into the app, and the accounts and roles remembered. */
+  sso(): { sessions: AppSsoSession[]; targets: SsoTarget[] } {
+    const stored = this.settings.get('sso') ?? {}
+    return { sessions: stored.sessions ?? [], targets: stored.targets ?? [] }
+  }
+
+  /** Adds a session typed into the app, or replaces the one of that name; refused when it breaks the schema. */
+  saveSsoSession(input: AppSsoSession): AppSsoSession[] {
+    const checked = appSsoSessionSchema.safeParse(input)
+    if (!checked.success) {
+      const issue = checked.error.issues[0]
+      throw new AppError(
+        'INVALID_REQUEST',
+        `The IAM Identity Center session is not valid: ${issue?.message}`,
+        {
+          field: String(issue?.path[0] ?? 'name')
+        }
+      )
+    }
+    const { sessions, targets } = this.sso()
+    const next = [...sessions.filter((s) => s.name !== checked.data.name), checked.data]
+    if (next.length > 50)
+      throw new AppError('INVALID_REQUEST', 'The app keeps at most 50 IAM Identity Center sessions.')
+    this.settings.set('sso', { sessions: next, targets })
+    return next
+  }
+
+  /** Forgets a session typed into the app, and the accounts and roles remembered under it. */
+  removeSsoSession(name: string): void {
+    const { sessions, targets } = this.sso()
+    this.settings.set('sso', {
+      sessions: sessions.filter((s) => s.name !== name),
+      targets: targets.filter((t) => t.session !== name)
+    })
+  }
+
+  /** Moves an account and role to the front of the remembered ones (at most 200). */
+  rememberSsoTarget(target: SsoTarget): SsoTarget[] {
+    const checked = ssoTargetSchema.safeParse(target)
+    if (!checked.success)
+      throw new AppError(
+        'INVALID_REQUEST',
+        `The account and role are not valid: ${checked.error.issues[0]?.message}`
+      )
+    const { sessions, targets } = this.sso()
+    const next = [checked.data, ...targets.filter((t) => !sameTarget(t, checked.data))].slice(0, 200)
+    this.settings.set('sso', { sessions, targets: next })
+    return next
+  }
+
+  /** Forgets a remembered account and role. */
+  forgetSsoTarget(target: Pick<SsoTarget, 'session' | 'accountId' | 'roleName'>): SsoTarget[] {
+    const { sessions, targets } = this.sso()
+    const next = targets.filter((t) => !sameTarget(t, target))
+    this.settings.set('sso', { sessions, targets: next })
+    return next
+  }
+
   /** Moves `context` to the front of the recent list (restored at the next start). */
   remember(context: RecentContext): SettingsView {
     const same = (c: RecentContext): boolean => c.profile === context.profile && c.region === context.region
@@ -179,6 +246,9 @@ export class SettingsService {
     return this.view()
   }
 }
+
+const sameTarget = (a: Pick<SsoTarget, 'session' | 'accountId' | 'roleName'>, b: typeof a): boolean =>
+  a.session === b.session && a.accountId === b.accountId && a.roleName === b.roleName
 
 /** `raw` with its password set to `password` (already percent-encoded, as URL.password gives it). */
 function withPassword(raw: string, password: string): string {

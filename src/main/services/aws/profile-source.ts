@@ -2,6 +2,8 @@
  * The admin's AWS profiles (~/.aws/config and credentials) as an account source: credentials from the
  * SDK's own ini provider (role chains, MFA through the prompter, SSO, credential_process), cached in
  * memory until shortly before they expire; endpoints per the SDK's rules; the proxy and CAs of Settings.
+ * SSO profiles (sso_session, or legacy sso_start_url) read the token the app's sign-in (or the AWS CLI)
+ * cached in ~/.aws/sso/cache; the app renews it first when it is about to expire.
  */
 import { createHash } from 'node:crypto'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
@@ -14,6 +16,14 @@ import type { AccountConnection, AccountSource } from './client-factory'
 import type { Sdk } from './sdk'
 
 const refreshMarginMs = 5 * 60_000
+
+/** What the profile source asks of IAM Identity Center (SsoService). */
+export interface SsoProfileSupport {
+  /** Renews the token of the profile's session when it is about to expire; never throws. */
+  prepareProfile(profile: string): Promise<void>
+  /** The command that signs the profile's session in. */
+  signInCommandFor(profile: string): string
+}
 
 /** Keys whose values are secrets: never part of a fingerprint. */
 const secretKeys = new Set(['aws_secret_access_key', 'aws_session_token'])
@@ -34,7 +44,8 @@ export class ProfileAccountSource implements AccountSource {
     private readonly profiles: ProfileService,
     private readonly network: () => NetworkSettings,
     private readonly mfa: MfaPrompter,
-    private readonly env: NodeJS.ProcessEnv = process.env
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly sso?: SsoProfileSupport
   ) {}
 
   owns(profile: string): boolean {
@@ -93,13 +104,19 @@ export class ProfileAccountSource implements AccountSource {
       .list()
       .profiles.find((p) => p.name === profile)
       ?.kinds.includes('sso')
+    // A profile that is SSO itself (not a role chained onto one) calls the SSO portal for its
+    // credentials: that call follows the profile's `sso` endpoint, not its STS one.
+    const direct = sso && !values.get('role_arn')?.value
+    const nestedEndpoint = direct ? this.profiles.endpointFor(profile, 'sso') : sts
     return {
       version: `${this.profiles.files().version}|${JSON.stringify(network)}`,
-      credentials: this.credentialsFor(profile, sdk, requestHandler, sts),
+      credentials: this.credentialsFor(profile, sdk, requestHandler, nestedEndpoint, Boolean(direct)),
       endpoints: { ...(connect ? { connect } : {}), ...(sts ? { sts } : {}) },
       requestHandler,
       proxies: proxiesInUse(network, this.env),
-      ...(sso ? { signInCommand: `aws sso login --profile ${profile}` } : {})
+      ...(sso
+        ? { signInCommand: this.sso?.signInCommandFor(profile) ?? `aws sso login --profile ${profile}` }
+        : {})
     }
   }
 
@@ -108,7 +125,8 @@ export class ProfileAccountSource implements AccountSource {
     profile: string,
     sdk: Sdk,
     requestHandler: AccountConnection['requestHandler'],
-    stsEndpoint: string | undefined
+    stsEndpoint: string | undefined,
+    sso = false
   ): AwsCredentialIdentityProvider {
     return async (options) => {
       const files = this.profiles.files()
@@ -122,6 +140,9 @@ export class ProfileAccountSource implements AccountSource {
         )
           return identity
       }
+      // The token the SDK is about to read is renewed first if it is about to expire (the app's refresh
+      // goes through the proxy and CAs, and writes the file as the AWS CLI does).
+      if (sso) await this.sso?.prepareProfile(profile)
       const identity = sdk.fromIni({
         profile,
         filepath: files.credentials,
