@@ -13,6 +13,8 @@ import { bulkCommands } from './cli/bulk-commands'
 import { closeServices, processIo, type CliIo } from './cli/cli-host'
 import { createCommand } from './cli/create-command'
 import { sandboxCommand } from './cli/sandbox-command'
+import { ssoCommands } from './cli/sso-commands'
+import { addSsoTargetOptions } from './cli/targets'
 import { templateCommands } from './cli/template-commands'
 
 /** Builds the program; everything it reads and writes goes through `io`, so tests run it in-process. */
@@ -31,6 +33,14 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(createCommand(io))
   program.addCommand(bulkCommands(io))
   program.addCommand(sandboxCommand(io.out))
+  for (const command of ssoCommands(io)) program.addCommand(command)
+  // Every command that takes --profile also takes an IAM Identity Center account and role in its place.
+  const withSsoTargets = (command: Command): void => {
+    const has = (flag: string): boolean => command.options.some((o) => o.long === flag)
+    if (has('--profile') && !has('--sso-session')) addSsoTargetOptions(command)
+    command.commands.forEach(withSsoTargets)
+  }
+  program.commands.forEach(withSsoTargets)
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())
     command.commands.forEach(configure)

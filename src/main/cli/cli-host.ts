@@ -1,11 +1,12 @@
 /** The CLI's host for the shared services: its data folder, a terminal MFA prompt, and no window. */
+import { spawn } from 'node:child_process'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
 import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
-import type { NetworkSettings } from '../../shared/settings'
+import type { NetworkSettings, SsoSettings } from '../../shared/settings'
 import type { Services } from '../composition'
 import { readDocument } from '../services/document-store'
 import { ensurePrivateFolder } from '../services/files'
@@ -36,6 +37,29 @@ export interface CliIo {
   stdin(prompt: string): Promise<string>
   /** Asks one question on the terminal (stderr, so stdout stays clean for --json) and resolves the answer. */
   ask(question: string): Promise<string>
+  /**
+   * Opens an IAM Identity Center sign-in page in the system browser (only pages the allow-list passes
+   * reach it); absent, the page is only printed. Tests pass one that approves the page.
+   */
+  openUrl?(url: string): Promise<void>
+}
+
+/** Opens `url` with the platform's opener (open, xdg-open, the URL handler of Windows), not through a shell. */
+export function openWithSystemBrowser(url: string): Promise<void> {
+  const [command, args]: [string, string[]] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]]
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true })
+    child.once('error', reject)
+    child.once('spawn', () => {
+      child.unref()
+      resolve()
+    })
+  })
 }
 
 /** Reads one line at the terminal without echoing it (stderr shows the prompt only). */
@@ -74,6 +98,7 @@ export const processIo: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
     return Buffer.concat(chunks).toString('utf8')
   },
+  openUrl: openWithSystemBrowser,
   ask: (question) =>
     new Promise((resolve, reject) => {
       const rl = createInterface({
@@ -135,6 +160,23 @@ export async function appNetworkSettings(
   return { ...(proxyUrl && !envHasProxy ? { proxyUrl } : {}), ...(caFile ? { caFile } : {}) }
 }
 
+/**
+ * The IAM Identity Center sessions typed into the app and the accounts and roles it remembers
+ * (settings.json, read and never written), so `--sso-session` names the app's sessions too.
+ */
+export async function appSsoSettings(folder: string): Promise<SsoSettings> {
+  let saved: unknown
+  try {
+    saved = readDocument(join(folder, 'settings.json'))
+  } catch {
+    return {} // appNetworkSettings has already said why the file is ignored
+  }
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return {}
+  const { ssoSettingsSchema } = await import('../../shared/settings')
+  const parsed = ssoSettingsSchema.optional().safeParse((saved as { sso?: unknown }).sso)
+  return parsed.success ? (parsed.data ?? {}) : {}
+}
+
 const opened: Array<{ services: Services; io: CliIo; told: Set<string> }> = []
 
 /** Every data file the services moved aside so far (templates, lookups, account cache, Sandbox state). */
@@ -188,12 +230,13 @@ export async function cliServices(io: CliIo): Promise<Services> {
     name: 'connect-provisioner',
     version,
     userDataPath: folder,
-    settings: memorySettings({ network }),
+    settings: memorySettings({ network, sso: await appSsoSettings(folder) }),
     openStore: openFileDocumentStore,
     notices: [],
     emit: () => {},
     env: io.env,
-    mfaPrompter: ({ profile, mfaSerial }) => io.ask(`MFA code for profile ${profile} (${mfaSerial}): `)
+    mfaPrompter: ({ profile, mfaSerial }) => io.ask(`MFA code for profile ${profile} (${mfaSerial}): `),
+    sso: io.openUrl ? { openBrowser: (url) => io.openUrl?.(url) ?? Promise.resolve() } : {}
   })
   const run = { services, io, told: new Set<string>() }
   opened.push(run)
