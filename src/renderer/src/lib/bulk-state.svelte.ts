@@ -101,16 +101,16 @@ export function formatEta(seconds: number): string {
 }
 
 export class BulkState {
-  batches = $state<BatchSummary[]>([])
-  /** The file just planned (nothing sent yet). */
-  plan = $state<PlanView | undefined>()
+  batches = $state.raw<BatchSummary[]>([])
+  /** The file just planned (nothing sent yet); replaced whole, never changed in place (so not proxied). */
+  plan = $state.raw<PlanView | undefined>()
   /** Options the plan was (or will be) made with. */
   template = $state('')
   generatePasswords = $state(false)
   /** The batch open now, its rows in file order, and its live progress. */
-  batch = $state<BatchView | undefined>()
+  batch = $state.raw<BatchView | undefined>()
   rows = $state.raw<TableRow[]>([])
-  progress = $state<BatchProgress | undefined>()
+  progress = $state.raw<BatchProgress | undefined>()
   passwordsHeld = $state(0)
   filter = $state<RowFilter>('all')
   busy = $state<string | undefined>()
