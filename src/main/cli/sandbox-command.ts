@@ -33,7 +33,9 @@ async function chooseSeed(flags: SandboxFlags): Promise<SandboxSeed> {
 /** Builds the `sandbox` command; `out` receives its output. */
 export function sandboxCommand(out: (line: string) => void): Command {
   return new Command('sandbox')
-    .description('Run the Sandbox (a local Amazon Connect + STS emulator) in the foreground until Ctrl+C.')
+    .description(
+      'Run the Sandbox (a local Amazon Connect + STS + IAM Identity Center emulator) in the foreground until Ctrl+C.'
+    )
     .option('--port <n>', 'port to listen on (default: any free port)', integer(0, 65535))
     .option('--host <address>', 'address to listen on; loopback unless --allow-remote', '127.0.0.1')
     .option('--seed <file>', 'JSON seed describing accounts, roles, instances and users (default: the demo)')
@@ -116,6 +118,12 @@ export function sandboxCommand(out: (line: string) => void): Command {
           ? `aws_access_key_id=${profile.keys.accessKeyId} aws_secret_access_key=${profile.keys.secretAccessKey}`
           : `role ${profile.role?.arn} via ${profile.role?.sourceProfile}${profile.role?.mfaSerial ? ` (MFA ${profile.role.mfaSerial}, code 123456 in the demo)` : ''}`
         out(`  ${profile.name}: account ${profile.accountId}, ${profile.region}, ${how}`)
+      }
+      const center = seed.identityCenter
+      if (center) {
+        out(
+          `  IAM Identity Center: start URL ${sandbox.url}/start, Region ${center.region}, users ${center.users.map((u) => u.userName).join(', ')} (the sign-in page asks which)`
+        )
       }
       out(`AWS config: connect-provisioner sandbox --port ${sandbox.port} --print-aws-config`)
       out('Press Ctrl+C to stop.')
