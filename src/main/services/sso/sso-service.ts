@@ -199,6 +199,8 @@ export class SsoService {
   private readonly signIns = new Map<string, AbortController>()
   private readonly clients = new Map<string, Promise<Clients>>()
   private readonly refreshing = new Map<string, Promise<CachedToken | undefined>>()
+  /** When a renewal last failed, per token file: a token that still works is not renewed again for 30 s. */
+  private readonly refreshFailedAt = new Map<string, number>()
   private readonly credentials = new Map<string, { value: Promise<RoleCredentials> }>()
   private readonly listings = new Map<string, { at: number; token: string; value: Promise<unknown> }>()
   /** Bumped at each sign-in and sign-out of a session, so clients built on its role credentials are rebuilt. */
@@ -645,10 +647,16 @@ export class SsoService {
     if (!token) throw notSignedIn(`You are not signed in to IAM Identity Center session "${session.id}".`)
     const expires = parseTimestamp(token.expiresAt)
     if (expires - this.clock.now() > refreshWindowMs) return token.accessToken
+    const key = `${session.cacheFolder}|${id}`
+    const failedAt = this.refreshFailedAt.get(key)
+    if (failedAt !== undefined && this.clock.now() - failedAt < 30_000 && expires > this.clock.now())
+      return token.accessToken
     const refreshed = await this.refresh(session, token).catch((error: unknown) => {
+      this.refreshFailedAt.set(key, this.clock.now())
       if (expires > this.clock.now()) return undefined // still usable: the refresh can wait
       throw error
     })
+    if (refreshed) this.refreshFailedAt.delete(key)
     if (refreshed) return refreshed.accessToken
     if (expires > this.clock.now()) return token.accessToken
     throw notSignedIn(`The IAM Identity Center session "${session.id}" has expired.`)
