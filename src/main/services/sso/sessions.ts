@@ -7,6 +7,7 @@
 import { join } from 'node:path'
 import { AppError } from '../../../shared/result'
 import type { AppSsoSession } from '../../../shared/settings'
+import type { SsoSessionProblem, SsoSessionRef, SsoSessionSource } from '../../../shared/sso'
 import { escapeInvisible } from '../../../shared/text'
 import type { ProfileService } from '../profile-service'
 import { awsSsoCacheFolder } from './token-cache'
@@ -14,8 +15,7 @@ import { awsSsoCacheFolder } from './token-cache'
 /** The built-in Sandbox's Identity Center, as a session name (`sandbox:` names are the app's own). */
 export const sandboxSessionName = 'sandbox:identity-center'
 
-/** Where a session comes from. */
-export type SsoSessionSource = 'aws-config' | 'app' | 'sandbox' | 'legacy-profile'
+export type { SsoSessionRef, SsoSessionSource }
 
 /** A session, resolved. Nothing secret: the token is read from `cacheFolder` when needed. */
 export interface SsoSessionConfig {
@@ -44,19 +44,12 @@ export interface SsoEndpoints {
   sts?: string
 }
 
-/** What names a session: its name, or a profile that uses it (legacy profiles included). */
-export type SsoSessionRef = { session: string } | { profile: string }
-
 /** The running Sandbox, for its Identity Center. */
 export interface SandboxPort {
   start(): Promise<{ url: string }>
 }
 
-/** Something wrong with a session, for the Accounts view's list of problems. */
-export interface SsoSessionProblem {
-  session: string
-  reason: string
-}
+export type { SsoSessionProblem }
 
 const quoted = (value: string): string => `"${escapeInvisible(value.slice(0, 200))}"`
 

@@ -5,19 +5,10 @@
  * anything shaped like one is cut out before a message leaves here.
  */
 import { AppError } from '../../../shared/result'
+import type { SsoFailure } from '../../../shared/sso'
 import { explainNetworkError } from '../network'
 
-/** Why a sign-in or an SSO call failed, for the UI to pick its words and buttons. */
-export type SsoFailure =
-  | 'denied'
-  | 'expired'
-  | 'cancelled'
-  | 'timeout'
-  | 'session-ended'
-  | 'no-access'
-  | 'config'
-  | 'network'
-  | 'failed'
+export type { SsoFailure }
 
 /** An AppError with the reason behind it. */
 export class SsoError extends AppError {

@@ -11,7 +11,17 @@
  * of secrets; ~/.aws/config and credentials are never written.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { AppError, type AppErrorData } from '../../../shared/result'
+import { AppError } from '../../../shared/result'
+import type {
+  SsoAccount,
+  SsoAccountWithRoles,
+  SsoEvent,
+  SsoRole,
+  SsoSessionList,
+  SsoSessionRef,
+  SsoSessionStatus,
+  SsoSignInStarted
+} from '../../../shared/sso'
 import type { NetworkSettings } from '../../../shared/settings'
 import type { RetryDeps, RetryPolicy } from '../aws/retry'
 import { withRetries } from '../aws/retry'
@@ -20,8 +30,8 @@ import { proxiesInUse } from '../network'
 import { listenLoopback, type ListenLoopback, type LoopbackListener } from './loopback'
 import { signInUrlProblem } from './open-url'
 import { newPkce } from './pkce'
-import type { SsoEndpoints, SsoSessionConfig, SsoSessionRef, SsoSessions, SsoSessionSource } from './sessions'
-import { explainSsoError, SsoError, type SsoFailure, type SsoScope } from './sso-errors'
+import type { SsoEndpoints, SsoSessionConfig, SsoSessions } from './sessions'
+import { explainSsoError, SsoError, type SsoScope } from './sso-errors'
 import type { SsoSdk } from './sso-sdk'
 import { ssoProfileName } from './target-name'
 import {
@@ -59,64 +69,15 @@ export const systemSsoClock: SsoClock = {
     })
 }
 
-/** A session as the Accounts view shows it: no token, only whether there is one and until when. */
-export interface SsoSessionStatus {
-  /** The session's name (the start URL for a legacy profile). */
-  session: string
-  source: SsoSessionSource
-  /** Empty for the Sandbox's until it has started. */
-  startUrl: string
-  region: string
-  /** Profiles of ~/.aws/config that use the session. */
-  profiles: string[]
-  signedIn: boolean
-  /** When the access token expires (ISO); it is refreshed before then when `refreshable`. */
-  expiresAt?: string
-  /** True when a refresh token lets the app renew the session without the browser. */
-  refreshable: boolean
+export type {
+  SsoAccount,
+  SsoAccountWithRoles,
+  SsoEvent,
+  SsoRole,
+  SsoSessionList,
+  SsoSessionStatus,
+  SsoSignInStarted
 }
-
-/** An AWS account the session grants. */
-export interface SsoAccount {
-  accountId: string
-  accountName: string
-  emailAddress?: string
-}
-
-/** A role (permission set) the session grants in an account, with the profile name that uses it. */
-export interface SsoRole {
-  accountId: string
-  roleName: string
-  /** `sso:<session>/<account>/<role>`: pass it as the profile of any call. */
-  profile: string
-}
-
-/** A sign-in that waits for the browser: what to show the admin. */
-export interface SsoSignInStarted {
-  signInId: string
-  session: string
-  flow: 'authorization-code' | 'device-code'
-  /** The page to open (the authorization page, or the verification page with the code filled in). */
-  url: string
-  /** Device code: the code the page shows, for the admin to compare (or type at `verificationUri`). */
-  userCode?: string
-  verificationUri?: string
-  /** When the sign-in gives up (ISO). */
-  expiresAt: string
-  /** True when the system browser was asked to open `url`. */
-  browserOpened: boolean
-  /** Why the browser was not opened (the URL is not an Identity Center page, or opening failed). */
-  browserProblem?: string
-  /** Why the device code is used though the authorization code was asked for. */
-  fallback?: string
-}
-
-/** What the service tells listeners (the window, through IPC events; the CLI, on stderr). */
-export type SsoEvent =
-  | { type: 'sign-in-started'; started: SsoSignInStarted }
-  | { type: 'signed-in'; signInId: string; status: SsoSessionStatus }
-  | { type: 'sign-in-failed'; signInId: string; session: string; reason: SsoFailure; error: AppErrorData }
-  | { type: 'session-changed'; status: SsoSessionStatus }
 
 export interface SignInOptions {
   /** The device code flow instead of the authorization code. */
@@ -230,7 +191,7 @@ export class SsoService {
   // ------------------------------------------------------------------ sessions
 
   /** Every named session and whether it is signed in, and what is wrong with some. No token is read out. */
-  sessions(): { sessions: SsoSessionStatus[]; problems: Array<{ session: string; reason: string }> } {
+  sessions(): SsoSessionList {
     const { sessions, problems } = this.deps.sessions.list()
     return { sessions: sessions.map((s) => this.statusOf(s)), problems }
   }
@@ -906,9 +867,9 @@ export class SsoService {
   async accountsWithRoles(
     sessionName: string,
     options: { refresh?: boolean } = {}
-  ): Promise<Array<SsoAccount & { roles: SsoRole[] }>> {
+  ): Promise<SsoAccountWithRoles[]> {
     const accounts = await this.accounts(sessionName, options)
-    const result: Array<SsoAccount & { roles: SsoRole[] }> = []
+    const result: SsoAccountWithRoles[] = []
     for (let i = 0; i < accounts.length; i += 4) {
       const batch = accounts.slice(i, i + 4)
       const roles = await Promise.all(
