@@ -88,6 +88,9 @@ describe('Bulk in Chromium', () => {
     expect(errorText).toContain('12')
     expect(errorText).toContain('email address: ')
     expect(errorText).toContain('Support Tier 9')
+    // A row's details open in full below the table.
+    await page.getByTestId('bulk-row').nth(1).getByRole('button').click()
+    expect(await page.getByTestId('bulk-row-details').textContent()).toContain('Support Tier 9')
     await screenshot(page, 'bulk-plan')
     // Nothing was created by the plan.
     expect(app.invokes('bulk:run')).toEqual([])

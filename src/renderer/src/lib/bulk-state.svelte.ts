@@ -76,7 +76,7 @@ export function planRows(plan: PlanView): TableRow[] {
     status: r.status === 'create' ? 'to create' : r.status,
     detail:
       r.status === 'error'
-        ? (r.problems ?? []).map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join(' ')
+        ? (r.problems ?? []).map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join('\n')
         : r.status === 'exists'
           ? `Already in the instance (${r.userId ?? 'user'}): skipped.`
           : [r.name, r.email, r.generatedPassword ? 'password generated' : ''].filter(Boolean).join(' · ')
