@@ -268,9 +268,7 @@ describe('SSO OIDC authorization code with PKCE', () => {
 })
 
 describe('the access portal', () => {
-  async function signIn(
-    userName: string
-  ): Promise<{
+  async function signIn(userName: string): Promise<{
     accessToken: string
     refreshToken: string
     client: { clientId: string; clientSecret: string }
