@@ -189,3 +189,101 @@ describe('kill -9 of a CLI bulk run at random points, then bulk resume', () => {
     }
   )
 })
+
+/** The 500-row console CSV of the issue's "done when": a class with a dozen realistic mistakes. */
+function classWithMistakes(): { file: string; mistakes: Map<number, string> } {
+  const header =
+    'first name,last name,email address,secondary email address,mobile,password,user login,routing profile name,security_profile_name_1|security_profile_name_2,user_hierarchy_1|user_hierarchy_2,phone type (soft/desk),phone number,soft phone auto accept (yes/no),ACW timeout (seconds),tags'
+  const good = (n: number): string[] => [
+    'Agent',
+    `Class${n}`,
+    `class.${n}@alpha.example.com`,
+    '',
+    '',
+    'Str0ngPassw0rd',
+    `class.${n}`,
+    'Support Tier 1',
+    'Agent',
+    'EMEA|London|Tier 1',
+    'soft',
+    '',
+    'yes',
+    '120',
+    'team=support'
+  ]
+  // Row number (the header is row 1) → the column the plan must blame, and the mistake.
+  const mistakes = new Map<number, string>()
+  const rows = Array.from({ length: 500 }, (_, i) => good(i + 1))
+  const spoil = (row: number, column: string, index: number, value: string): void => {
+    const cells = rows[row - 2]
+    if (!cells) throw new Error(`no row ${row}`)
+    cells[index] = value
+    mistakes.set(row, column)
+  }
+  spoil(12, 'email address', 2, 'maria.garcia@')
+  spoil(40, 'mobile', 4, '07700 900123')
+  spoil(77, 'password', 5, 'welcome')
+  spoil(103, 'routing profile name', 7, 'Support Tier 9')
+  spoil(150, 'security_profile_name_1|security_profile_name_2', 8, 'Agnet')
+  spoil(188, 'user_hierarchy_1|user_hierarchy_2', 9, 'EMEA|Londn')
+  spoil(230, 'phone type (soft/desk)', 10, 'cell')
+  spoil(261, 'soft phone auto accept (yes/no)', 12, 'maybe')
+  spoil(299, 'ACW timeout (seconds)', 13, '-5')
+  spoil(340, 'last name', 1, '')
+  spoil(377, 'phone number', 10, 'desk')
+  spoil(421, 'user login', 6, 'class.419') // row 420's username again
+  const file = join(dir, 'class-of-500.csv')
+  const quote = (cell: string): string => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)
+  writeFileSync(file, `${[header, ...rows.map((r) => r.map(quote).join(','))].join('\r\n')}\r\n`)
+  return { file, mistakes }
+}
+
+describe('issue 11, done when', () => {
+  it('a 500-row console CSV with a dozen mistakes: a message per bad row, killed midway, resumed, exported, undone', async () => {
+    const { file, mistakes } = classWithMistakes()
+    const lines: string[] = []
+    const io = { out: (l: string) => lines.push(l), err: () => {}, env }
+    expect(await runCli(['bulk', 'plan', file, ...target, '--json'], io)).toBe(1)
+    const plan = JSON.parse(lines.join('\n')) as {
+      counts: { create: number; exists: number; error: number }
+      rows: Array<{ row: number; status: string; problems?: Array<{ column?: string; message: string }> }>
+    }
+    // One message (at least) per bad row, naming the column; the duplicate username is refused too.
+    for (const [row, column] of mistakes) {
+      const planned = plan.rows.find((r) => r.row === row)
+      expect(planned?.status, `row ${row}`).toBe('error')
+      expect(
+        planned?.problems?.map((p) => p.column),
+        `row ${row}`
+      ).toContain(column)
+    }
+    expect(plan.counts.error).toBe(mistakes.size)
+    const toCreate = plan.counts.create
+    expect(toCreate).toBe(500 - mistakes.size)
+
+    // Run it headless, kill -9 it midway, resume it.
+    const before = batches()
+    await killedRun(['bulk', 'run', file, ...target, '--yes', '--rate', '200'], { intents: 200 }, before)
+    const batchId = [...batches()].find((id) => !before.has(id)) ?? ''
+    const journals = new BatchJournals(data)
+    expect(journals.readBatch(batchId).summary.counts.created).toBeLessThan(toCreate)
+    rmSync(join(data, 'pace'), { recursive: true, force: true })
+    const resumed = await runCli(['bulk', 'resume', batchId, '--file', file, '--rate', '200'], quiet())
+    expect(resumed).toBe(1) // every valid row done; 1 because the plan refused the 12 bad rows
+    const { summary } = journals.readBatch(batchId)
+    expect(summary.counts).toMatchObject({ created: toCreate, failed: 0, unknown: 0, left: 0 })
+    const valid = Array.from({ length: 500 }, (_, i) => i + 2).filter((row) => !mistakes.has(row))
+    for (const row of valid) expect(usersNamed(`class.${row - 1}`), `row ${row}`).toBe(1)
+
+    // Its results, and its undo: the batch's users go, nobody else's.
+    const out = join(dir, 'class-results.csv')
+    expect(await runCli(['bulk', 'export', batchId, '--out', out], quiet())).toBe(0)
+    const exported = readFileSync(out, 'utf8').split('\r\n').filter(Boolean)
+    expect(exported).toHaveLength(501)
+    expect(exported.filter((l) => l.includes('created'))).toHaveLength(toCreate)
+    rmSync(join(data, 'pace'), { recursive: true, force: true })
+    expect(await runCli(['bulk', 'undo', batchId, '--yes', '--rate', '200'], quiet())).toBe(0)
+    for (const row of valid) expect(usersNamed(`class.${row - 1}`), `row ${row}`).toBe(0)
+    expect(usersNamed('jane.doe')).toBe(1)
+  }, 120_000)
+})

@@ -41,6 +41,14 @@ const targetOptions = (command: Command): Command =>
     .option('--region <region>', 'Region (default: the profile’s)')
     .requiredOption('--instance <id-or-alias>', 'instance ID or alias')
 
+/** `--rate R`: the account's requests per second, for an account whose Connect quota AWS raised. */
+function rateOption(): Option {
+  return new Option(
+    '--rate <requests-per-second>',
+    'the account’s API rate, if AWS raised its quota'
+  ).argParser(decimal(0.1, 1000))
+}
+
 /** True when the CLI runs as the real process at a terminal (not in-process with its own streams). */
 function atTerminal(io: CliIo, stream: NodeJS.ReadStream | NodeJS.WriteStream): boolean {
   return io.env === process.env && Boolean(stream.isTTY)
@@ -380,11 +388,7 @@ export function bulkCommands(io: CliIo): Command {
       .argument('<file>', 'CSV file')
   )
     .option('--template <name>', 'template for roster rows that name none')
-    .option(
-      '--rate <requests-per-second>',
-      'the account’s API rate, if AWS raised its quota',
-      decimal(0.1, 1000)
-    )
+    .addOption(rateOption())
     .option('--yes', 'do not ask for confirmation (required when not at a terminal)')
     .option(
       '--generate-passwords',
@@ -471,11 +475,7 @@ export function bulkCommands(io: CliIo): Command {
       '--file <file>',
       'the same CSV, for rows whose password came from it (the journal never keeps passwords)'
     )
-    .option(
-      '--rate <requests-per-second>',
-      'the account’s API rate, if AWS raised its quota',
-      decimal(0.1, 1000)
-    )
+    .addOption(rateOption())
     .option(
       '--passwords-out <file>',
       'a new file for passwords generated anew (owner-only, never overwritten)'
@@ -617,70 +617,79 @@ export function bulkCommands(io: CliIo): Command {
     )
     .argument('<batch>', 'batch ID (see bulk list)')
     .option('--yes', 'do not ask for confirmation (required when not at a terminal)')
+    .addOption(rateOption())
     .option('--json', 'print one JSON line per row, and one at the end')
-    .action(async (batchId: string, flags: { yes?: boolean; json?: boolean }, command: Command) => {
-      const services = await cliServices(io)
-      const preview = services.bulk.undoPreview(batchId)
-      const { target } = preview
-      const json = Boolean(flags.json)
-      const what = `Undo of batch ${batchId} deletes ${preview.users.length} user(s) it created in ${target.instanceAlias} (account ${target.accountId}, ${target.region}) with profile ${target.profile}${preview.recheck ? `, and looks up ${preview.recheck} row(s) sent without an answer (deleted only if they are the batch’s)` : ''}`
-      if (json)
-        out(JSON.stringify({ type: 'undo', batchId, target, users: preview.users, recheck: preview.recheck }))
-      else {
-        out(`${what}.`)
-        for (const u of preview.users.slice(0, 20)) out(`  row ${u.row}: ${u.username} (${u.userId})`)
-        if (preview.users.length > 20) out(`  … and ${preview.users.length - 20} more`)
-      }
-      if (!preview.users.length && !preview.recheck) {
-        if (!json) out('Nothing to delete.')
-        return
-      }
-      if (!flags.yes) {
-        if (!atTerminal(io, process.stdin))
-          command.error(
-            `error: nothing deleted: the undo needs confirmation. Run again with --yes (or at a terminal to be asked).`,
-            {
-              exitCode: exitCodes.usage
-            }
+    .action(
+      async (batchId: string, flags: { yes?: boolean; rate?: number; json?: boolean }, command: Command) => {
+        const services = await cliServices(io)
+        const preview = services.bulk.undoPreview(batchId)
+        const { target } = preview
+        const json = Boolean(flags.json)
+        const what = `Undo of batch ${batchId} deletes ${preview.users.length} user(s) it created in ${target.instanceAlias} (account ${target.accountId}, ${target.region}) with profile ${target.profile}${preview.recheck ? `, and looks up ${preview.recheck} row(s) sent without an answer (deleted only if they are the batch’s)` : ''}`
+        if (json)
+          out(
+            JSON.stringify({ type: 'undo', batchId, target, users: preview.users, recheck: preview.recheck })
           )
-        if (
-          !(await confirmed(
-            io,
-            `Delete ${preview.users.length} user(s) from ${target.instanceAlias} (${target.accountId})?`
-          ))
-        ) {
-          io.err('Nothing deleted.')
-          process.exitCode = exitCodes.failed
+        else {
+          out(`${what}.`)
+          for (const u of preview.users.slice(0, 20)) out(`  row ${u.row}: ${u.username} (${u.userId})`)
+          if (preview.users.length > 20) out(`  … and ${preview.users.length - 20} more`)
+        }
+        if (!preview.users.length && !preview.recheck) {
+          if (!json) out('Nothing to delete.')
           return
         }
+        if (!flags.yes) {
+          if (!atTerminal(io, process.stdin))
+            command.error(
+              `error: nothing deleted: the undo needs confirmation. Run again with --yes (or at a terminal to be asked).`,
+              {
+                exitCode: exitCodes.usage
+              }
+            )
+          if (
+            !(await confirmed(
+              io,
+              `Delete ${preview.users.length} user(s) from ${target.instanceAlias} (${target.accountId})?`
+            ))
+          ) {
+            io.err('Nothing deleted.')
+            process.exitCode = exitCodes.failed
+            return
+          }
+        }
+        const reporter = await progressReporter(io, json)
+        const pace = await paceOf(flags.rate)
+        const undo = services.bulk.undo(batchId, {
+          onProgress: (p) => reporter.onProgress(p),
+          ...(pace ? { pace } : {})
+        })
+        const release = cancelOnInterrupt(io, undo)
+        let result: BatchTaskResult
+        try {
+          result = await undo.done
+        } finally {
+          release()
+          reporter.end()
+        }
+        const c = result.summary.counts
+        if (json)
+          out(
+            JSON.stringify({
+              type: 'done',
+              batchId,
+              state: result.state,
+              ...(result.reason ? { reason: result.reason } : {}),
+              counts: c
+            })
+          )
+        else {
+          out(`Batch ${batchId} ${result.state}: ${c.deleted} user(s) deleted of ${c.created} it created.`)
+          if (result.reason) out(result.reason)
+        }
+        process.exitCode = result.state === 'undone' ? exitCodes.ok : exitCodes.failed
       }
-      const reporter = await progressReporter(io, json)
-      const undo = services.bulk.undo(batchId, { onProgress: (p) => reporter.onProgress(p) })
-      const release = cancelOnInterrupt(io, undo)
-      let result: BatchTaskResult
-      try {
-        result = await undo.done
-      } finally {
-        release()
-        reporter.end()
-      }
-      const c = result.summary.counts
-      if (json)
-        out(
-          JSON.stringify({
-            type: 'done',
-            batchId,
-            state: result.state,
-            ...(result.reason ? { reason: result.reason } : {}),
-            counts: c
-          })
-        )
-      else {
-        out(`Batch ${batchId} ${result.state}: ${c.deleted} user(s) deleted of ${c.created} it created.`)
-        if (result.reason) out(result.reason)
-      }
-      process.exitCode = result.state === 'undone' ? exitCodes.ok : exitCodes.failed
-    })
+    )
 
   return bulk
 }
