@@ -80,3 +80,31 @@ export function filterAudit(
           .includes(needle))
   )
 }
+
+/** The outcomes that end an attempt `started` opened. */
+const finalOutcomes: ReadonlySet<AuditOutcome> = new Set(['created', 'failed', 'unknown'])
+
+/**
+ * One row per attempt, newest first: a `started` step and the outcome logged after it for the same
+ * user, instance and batch become one entry with that outcome (and the outcome's time). A `started`
+ * left without an outcome (the app stopped mid-call) stays as it is. `entries` are newest first, as
+ * the log reads them.
+ */
+export function attemptsOf(entries: readonly AuditEntry[]): AuditEntry[] {
+  const rows: AuditEntry[] = []
+  const open = new Map<string, number>()
+  const keyOf = (e: AuditEntry): string =>
+    [e.batchId ?? '', e.accountId, e.instanceId, e.username.toLowerCase()].join('|')
+  for (const entry of [...entries].reverse()) {
+    const key = keyOf(entry)
+    const started = open.get(key)
+    if (entry.outcome === 'started') {
+      open.set(key, rows.length)
+      rows.push(entry)
+    } else if (started !== undefined && finalOutcomes.has(entry.outcome)) {
+      rows[started] = entry
+      open.delete(key)
+    } else rows.push(entry)
+  }
+  return rows.reverse()
+}

@@ -6,8 +6,14 @@ import type {
   ProfileSummary
 } from '../../../shared/accounts'
 import type { RecentContext, SettingsView } from '../../../shared/settings'
-import type { AppErrorData } from '../../../shared/result'
+import type { AppErrorData, Result } from '../../../shared/result'
+import { SvelteSet } from 'svelte/reactivity'
 import { api } from './ipc'
+
+/** True when AWS did not accept the MFA code typed for a role (ask for the next one). */
+export function isMfaRejection(error: AppErrorData): boolean {
+  return error.code === 'AWS' && error.details?.mfaRejected === true
+}
 
 /** Profiles grouped for the Accounts view, in display order. */
 export const profileGroups = [
@@ -44,10 +50,24 @@ export class AccountsState {
   instances = $state<InstanceSummary[] | undefined>()
   instancesError = $state<AppErrorData | undefined>()
   instance = $state<InstanceSummary | undefined>()
+  /** The instance being opened (DescribeInstance), shown as progress until it answers. */
+  describing = $state<InstanceSummary | undefined>()
   busy = $state(false)
+  /** The profile whose GetCallerIdentity is in flight: an MFA dialog for it waits for the answer. */
+  whoamiFor = $state<string | undefined>()
+  /** Set while asking again after AWS refused an MFA code, so the dialog says so. */
+  mfaRejected = $state(false)
+  /** The admin chose to call AWS with a profile whose files have problems. */
+  private triedDespiteProblems = new SvelteSet<string>()
 
   selectedProfile: ProfileSummary | undefined = $derived(
     this.list?.profiles.find((p) => p.name === this.profile)
+  )
+  /** True when the chosen profile has problems in its files: they are shown before anything is asked of AWS. */
+  held = $state(false)
+  /** True when the AWS config and credentials files hold no profile (the Sandbox may still be listed). */
+  noAwsProfiles: boolean = $derived(
+    this.list !== undefined && !this.list.profiles.some((p) => p.source === 'aws')
   )
   label: AccountLabel | undefined = $derived(
     this.identity ? this.settings.accountLabels[this.identity.accountId] : undefined
@@ -89,17 +109,42 @@ export class AccountsState {
     } else this.listError = result.error
   }
 
-  /** Picks a profile: its Region by default, then who it is and its instances. */
+  /**
+   * Picks a profile: its Region by default, then who it is and its instances. A profile whose files
+   * have problems is held: its problems are shown first, and AWS is asked only with `tryAnyway`.
+   */
   async selectProfile(name: string, region?: string): Promise<void> {
     this.profile = name
     this.region = region ?? this.list?.profiles.find((p) => p.name === name)?.region
     this.instance = undefined
+    const problems = this.list?.profiles.find((p) => p.name === name)?.problems ?? []
+    this.held = problems.length > 0 && !this.triedDespiteProblems.has(name)
+    if (this.held) {
+      this.identity = undefined
+      this.instances = undefined
+      this.identityError = undefined
+      this.instancesError = undefined
+      return
+    }
+    await this.refreshAccount()
+  }
+
+  /** Asks AWS with a profile whose files have problems (they may not stop it from working). */
+  async tryAnyway(): Promise<void> {
+    if (!this.profile) return
+    this.triedDespiteProblems.add(this.profile)
+    this.held = false
     await this.refreshAccount()
   }
 
   async selectRegion(region: string): Promise<void> {
     this.region = region
     this.instance = undefined
+    if (!this.held) await this.refreshAccount()
+  }
+
+  /** Asks again who the profile is (after a failure the admin fixed, e.g. `aws sso login`). */
+  async retry(): Promise<void> {
     await this.refreshAccount()
   }
 
@@ -111,10 +156,21 @@ export class AccountsState {
     this.instances = undefined
     this.identityError = undefined
     this.instancesError = undefined
-    const who = await api.invoke(
-      'accounts:whoami',
-      this.region ? { profile, region: this.region } : { profile }
-    )
+    const ask = (): Promise<Result<CallerIdentity>> =>
+      api.invoke('accounts:whoami', this.region ? { profile, region: this.region } : { profile })
+    this.whoamiFor = profile
+    let who = await ask()
+    // A wrong or stale MFA code: ask for the next one (the dialog stays open and says why), a few times.
+    for (
+      let tries = 1;
+      !who.ok && isMfaRejection(who.error) && tries < 5 && this.profile === profile;
+      tries++
+    ) {
+      this.mfaRejected = true
+      who = await ask()
+    }
+    this.mfaRejected = false
+    if (this.whoamiFor === profile) this.whoamiFor = undefined
     if (this.profile !== profile) return
     if (!who.ok) {
       this.identityError = who.error
@@ -129,6 +185,9 @@ export class AccountsState {
     else this.instancesError = listed.error
     this.busy = false
     await this.remember()
+    // One instance: nothing to choose, so it is chosen.
+    const only = listed.ok && listed.value.length === 1 ? listed.value[0] : undefined
+    if (only && !this.instance) await this.selectInstance(only.id)
   }
 
   /** Lists the instances again from AWS: the list is kept for an hour, so a new instance needs this. */
@@ -143,11 +202,20 @@ export class AccountsState {
     else this.instancesError = listed.error
   }
 
-  /** Picks an instance (DescribeInstance) and remembers the whole context. */
+  /** Picks an instance (DescribeInstance, shown as progress) and remembers the whole context. */
   async selectInstance(instanceId: string): Promise<void> {
     const { profile, region } = this
     if (!profile || !region) return
+    this.describing = this.instances?.find((i) => i.id === instanceId) ?? {
+      id: instanceId,
+      arn: '',
+      alias: instanceId,
+      identityType: 'CONNECT_MANAGED',
+      status: ''
+    }
     const described = await api.invoke('accounts:describe-instance', { profile, region, instanceId })
+    if (this.describing?.id === instanceId) this.describing = undefined
+    if (this.profile !== profile || this.region !== region) return
     if (described.ok) {
       this.instance = described.value
       this.instancesError = undefined

@@ -6,6 +6,10 @@ import { searchTemplates, templateKey, type Template, type TemplateInput } from 
 import { api } from './ipc'
 import { draftFromTemplate, emptyDraft, type TemplateDraft } from './template-draft'
 
+function opened(draft: TemplateDraft, previousName?: string): NonNullable<TemplatesState['editing']> {
+  return { draft, original: JSON.stringify(draft), ...(previousName ? { previousName } : {}) }
+}
+
 /** Templates for the Templates view: the list, the cached instance names, and the open editor. */
 export class TemplatesState {
   templates = $state<Template[]>([])
@@ -13,13 +17,20 @@ export class TemplatesState {
   lookups = $state<InstanceLookups[]>([])
   search = $state('')
   error = $state<AppErrorData | undefined>()
-  /** The template being edited: its draft and, for an existing one, the name it had. */
-  editing = $state<{ draft: TemplateDraft; previousName?: string } | undefined>()
+  /**
+   * The template being edited: its draft, for an existing one the name it had, and the draft as opened
+   * (to tell whether Cancel would throw edits away). Kept while the admin visits other views.
+   */
+  editing = $state<{ draft: TemplateDraft; previousName?: string; original: string } | undefined>()
   drift = $state<DriftEntry[] | undefined>()
   lastImport = $state<ImportReport | undefined>()
   status = $state<string | undefined>()
 
   filtered: Template[] = $derived(searchTemplates(this.templates, this.search))
+  /** True when the open editor holds changes that are not saved. */
+  dirty: boolean = $derived(
+    this.editing !== undefined && JSON.stringify(this.editing.draft) !== this.editing.original
+  )
 
   /** Loads templates and the cached instance names (no network needed). */
   async load(): Promise<void> {
@@ -35,17 +46,22 @@ export class TemplatesState {
   }
 
   create(): void {
-    this.editing = { draft: emptyDraft() }
+    this.editing = opened(emptyDraft())
   }
 
   edit(name: string): void {
     const template = this.templates.find((t) => templateKey(t.name) === templateKey(name))
-    if (template) this.editing = { draft: draftFromTemplate(template), previousName: template.name }
+    if (template) this.editing = opened(draftFromTemplate(template), template.name)
   }
 
-  /** Opens a draft that is not saved yet (e.g. captured from a user). */
+  /** Opens a draft that is not saved yet (e.g. captured from a user): it counts as changed. */
   open(input: TemplateInput): void {
-    this.editing = { draft: draftFromTemplate(input) }
+    this.editing = { draft: draftFromTemplate(input), original: '' }
+  }
+
+  /** Closes the editor, dropping its draft. */
+  close(): void {
+    this.editing = undefined
   }
 
   /** Saves the editor's template; returns the error to show next to the form, if any. */
@@ -82,9 +98,11 @@ export class TemplatesState {
   }
 
   async importFile(onConflict: 'rename' | 'replace' | 'skip'): Promise<void> {
+    this.error = undefined
+    this.status = undefined
     const result = await api.invoke('templates:import-file', { onConflict })
     if (!result.ok) return this.report(result.error)
-    if (!result.value) return
+    if (!result.value) return this.report('Import cancelled: nothing changed.')
     const r = result.value
     this.lastImport = r
     this.report(
@@ -93,7 +111,14 @@ export class TemplatesState {
     await this.load()
   }
 
+  /** Checks every template against the instance names cached here (offline); says why when none are. */
   async checkDrift(): Promise<void> {
+    if (!this.lookups.length) {
+      this.drift = undefined
+      return this.report(
+        'Drift is checked against the names of instances cached on this computer, and none are cached yet: choose an instance in Accounts, then use Refresh names here.'
+      )
+    }
     const result = await api.invoke('templates:drift', {})
     if (result.ok) this.drift = result.value
     else this.report(result.error)
