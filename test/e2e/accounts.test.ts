@@ -11,6 +11,7 @@ import { rootCertificates } from 'node:tls'
 import { describe, expect, it } from 'vitest'
 import { demoAccounts, demoMfa, demoRoles } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
+import { focused } from './checks'
 import { screenshot, useE2e, type AppPage } from './harness'
 
 let remote: Sandbox | undefined
@@ -59,8 +60,15 @@ describe('Accounts in Chromium', () => {
       'source_profile "missing" does not exist.'
     )
 
+    // AWS profiles exist, so nothing says there are none, nor pushes the Sandbox.
+    expect(await page.getByTestId('no-aws-profiles').count()).toBe(0)
+    expect(await page.getByTestId('use-sandbox-hint').count()).toBe(0)
+
     await page.getByTestId('profile-sandbox:alpha').click()
-    await expect.poll(() => text(app, 'bar-account')).toBe('111122223333')
+    // The first call starts the embedded Sandbox: allow for a busy machine.
+    await expect.poll(() => text(app, 'bar-account'), { timeout: 10_000 }).toBe('111122223333')
+    // Its one instance is chosen with it: there is nothing to choose.
+    await expect.poll(() => text(app, 'bar-instance')).toBe('alpha-contact-center')
     // The instance list is cached for an hour: Refresh list asks AWS again.
     await page.getByTestId('instance-alpha-contact-center').waitFor()
     await page.getByTestId('instances-refresh').click()
@@ -101,6 +109,21 @@ describe('Accounts in Chromium', () => {
     await page.getByTestId('profile-bravo-admin').click()
     await page.getByTestId('mfa-code').waitFor()
     expect(await page.getByTestId('mfa-dialog').textContent()).toContain(demoMfa.serialNumber)
+    // Too short: the app says what it needs (not the browser's "match the requested format"); nothing sent.
+    await page.getByTestId('mfa-code').fill('123')
+    await page.getByTestId('mfa-submit').click()
+    expect(await page.getByTestId('mfa-error').textContent()).toBe(
+      'Enter the six digits your MFA device shows (that was 3).'
+    )
+    expect(app.invokes('accounts:answer-mfa')).toEqual([])
+    // A wrong code keeps the dialog open and asks for the next one.
+    await page.getByTestId('mfa-code').fill('000000')
+    await page.getByTestId('mfa-submit').click()
+    await expect
+      .poll(() => page.getByTestId('mfa-error').textContent())
+      .toBe('That code was not accepted, try the next one.')
+    expect(await page.getByTestId('mfa-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mfa-code')
     await page.getByTestId('mfa-code').fill(demoMfa.code)
     await screenshot(page, 'accounts-mfa-dialog')
     await page.getByTestId('mfa-submit').click()
@@ -128,21 +151,70 @@ describe('Accounts in Chromium', () => {
     }
     // The code did travel renderer → main, once, in the answer; never back.
     expect(app.invokes('accounts:answer-mfa').map((c) => c.request)).toEqual([
+      { requestId: expect.any(String), code: '000000' },
       { requestId: expect.any(String), code: demoMfa.code }
     ])
+    expect(await page.getByTestId('mfa-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(false)
     await page.context().close()
     await restarted.page.context().close()
   })
 
-  it('shows an error the admin can act on for a profile that cannot work', async () => {
+  it('shows a broken profile’s own problem first, where it is, and asks AWS only when told to', async () => {
     const app = await e2e.open()
-    await app.page.getByTestId('profile-broken').click()
-    await app.page.getByTestId('region-select').selectOption('us-east-1')
-    const note = app.page.getByTestId('error-note')
+    const { page } = app
+    await page.getByTestId('profile-broken').click()
+    const problems = page.getByTestId('profile-problems')
+    await problems.waitFor()
+    expect(await problems.textContent()).toContain('source_profile "missing" does not exist.')
+    expect(await problems.textContent()).toMatch(/config:\d+/)
+    expect(await page.getByTestId('error-note').count()).toBe(0)
+    const asked = (): number =>
+      app.invokes('accounts:whoami').filter((c) => (c.request as { profile: string }).profile === 'broken')
+        .length
+    expect(asked()).toBe(0)
+    await screenshot(page, 'accounts-broken-profile')
+
+    await page.getByTestId('region-select').selectOption('us-east-1')
+    await page.getByTestId('profile-try-anyway').click()
+    const note = page.getByTestId('error-note')
     await note.waitFor()
-    expect(await note.textContent()).toMatch(/No credentials|Profile/)
-    await screenshot(app.page, 'accounts-error')
-    await app.page.context().close()
+    expect(await page.getByTestId('error-title').textContent()).not.toBe('Region needed')
+    expect(await note.textContent()).toMatch(/No credentials|Credentials problem|Profile/)
+    await page.getByTestId('error-retry').click()
+    await expect.poll(asked).toBe(2)
+    await screenshot(page, 'accounts-error')
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('moves through the profiles with the arrow keys, Home and End; Enter picks', async () => {
+    const app = await e2e.open()
+    const { page } = app
+    const first = page.getByTestId('profile-bravo-admin')
+    await first.waitFor()
+    // The app restores the last account at start; wait for that, then count.
+    await expect.poll(() => text(app, 'bar-account')).not.toBe('…')
+    const calls = app.invokes('accounts:whoami').length
+    const order = await page
+      .locator('.profiles button[data-roving]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+    await first.focus()
+    await page.keyboard.press('ArrowDown')
+    expect(await focused(page)).toBe(order[1])
+    await page.keyboard.press('End')
+    expect(await focused(page)).toBe(order.at(-1))
+    await page.keyboard.press('ArrowUp')
+    expect(await focused(page)).toBe(order.at(-2))
+    await page.keyboard.press('Home')
+    expect(await focused(page)).toBe(order[0])
+    // Moving picks nothing (picking calls AWS); Enter does.
+    expect(app.invokes('accounts:whoami')).toHaveLength(calls)
+    await page.keyboard.press('End')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => text(app, 'bar-profile')).toBe('Bravo Retail')
+    await expect.poll(() => text(app, 'bar-account')).toBe('444455556666')
+    expect(app.errors).toEqual([])
+    await page.context().close()
   })
 
   it('keeps a proxy password off the disk and never sends it back to the window', async () => {

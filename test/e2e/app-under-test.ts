@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openElectronDocumentStore } from '../../src/main/adapters/document-store'
 import { openSettingsStore } from '../../src/main/adapters/settings-store'
-import { createServices, type Services } from '../../src/main/composition'
+import { createServices, type Host, type Services } from '../../src/main/composition'
 import { createHandlers } from '../../src/main/handlers'
 import type { Handlers } from '../../src/main/ipc/dispatch'
 import type { EventChannel, EventContract } from '../../src/shared/ipc-contract'
@@ -25,7 +25,13 @@ export interface AppUnderTest {
   close(): Promise<void>
 }
 
-export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest {
+/** What a suite may change in the app's host: e.g. a short retry backoff for a failing Sandbox. */
+export type BackendOptions = Partial<Pick<Host, 'retry' | 'pace'>>
+
+export function appUnderTest(
+  env: NodeJS.ProcessEnv = process.env,
+  options: BackendOptions = {}
+): AppUnderTest {
   const userDataPath = mkdtempSync(join(tmpdir(), 'cp-e2e-userdata-'))
   const { settings } = openSettingsStore(userDataPath)
   let listener: Parameters<AppUnderTest['onEvent']>[0] | undefined
@@ -44,7 +50,8 @@ export function appUnderTest(env: NodeJS.ProcessEnv = process.env): AppUnderTest
     },
     notices: [],
     env,
-    emit: (channel, payload) => listener?.(channel, payload)
+    emit: (channel, payload) => listener?.(channel, payload),
+    ...options
   })
   return {
     services,

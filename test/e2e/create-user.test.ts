@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { demoAccounts } from '../../src/main/sandbox/demo-seed'
+import { focused } from './checks'
 import { screenshot, useE2e, type AppPage } from './harness'
 
 const e2e = useE2e()
@@ -118,6 +119,89 @@ describe('Create user in Chromium', () => {
     expect(await page.getByTestId('create-send').isDisabled()).toBe(true)
     await screenshot(page, 'create-refused')
     expect(app.invokes('users:create')).toEqual([])
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('keeps the draft across views, shows problems beside their fields, and moves focus where the eye is', async () => {
+    const app = await atCreateUser()
+    const { page } = app
+    await page.getByTestId('create-first').fill('Ada')
+    await page.getByTestId('create-last').fill('Byron')
+    await page.locator('input[name="mobile"]').fill('0770 090 0123')
+    await page.getByTestId('create-password').fill('weak')
+    await page.getByTestId('create-preview').click()
+    await page.getByTestId('create-problems').waitFor({ timeout: 20_000 })
+    // Each problem sits under its own field, named as the form names it; focus goes to the first.
+    expect(await page.getByTestId('issue-password').textContent()).toContain('8–64 characters')
+    expect(await page.getByTestId('issue-mobile').textContent()).toContain('E.164')
+    const listed = (await page.getByTestId('create-problems').textContent()) ?? ''
+    expect(listed).toContain('Mobile:')
+    expect(listed).not.toContain('IdentityInfo')
+    expect(await focused(page)).toBe('create-password')
+    await screenshot(page, 'create-problems-beside-fields')
+
+    // Away and back: the draft and its check are still there.
+    await page.getByTestId('nav-activity').click()
+    await page.getByTestId('nav-create').click()
+    expect(await page.getByTestId('create-first').inputValue()).toBe('Ada')
+    expect(await page.getByTestId('create-password').inputValue()).toBe('weak')
+    await page.getByTestId('create-problems').waitFor()
+
+    // Fixed fields make the old check stale: Create waits for a new one.
+    await page.locator('input[name="mobile"]').fill('+447700900123')
+    await page.getByTestId('create-generate').click()
+    await page.getByTestId('create-stale').waitFor()
+    expect(await page.getByTestId('create-send').isDisabled()).toBe(true)
+    await page.getByTestId('create-preview').click()
+    await page.getByTestId('create-ok').waitFor({ timeout: 20_000 })
+    expect(await focused(page)).toBe('create-send')
+    // The Sandbox's AWS CLI line names the profile the AWS CLI can know, and says how.
+    expect(await page.locator('pre.cli').textContent()).toContain("--profile 'sandbox-alpha'")
+    expect(await page.getByTestId('create-cli-sandbox').textContent()).toContain('--print-aws-config')
+    const password = await page.getByTestId('create-password').inputValue()
+
+    await page.keyboard.press('Enter')
+    await page.getByTestId('create-result').waitFor({ timeout: 20_000 })
+    // Focus on the outcome, not <body>; one last copy of the generated password, then it is forgotten.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2')
+    await page.getByTestId('result-copy-password').click()
+    await expect.poll(() => e2e.backend.clipboard.at(-1)).toBe(password)
+    await page.getByTestId('result-password-copied').waitFor()
+    expect(await page.getByTestId('result-copy-password').count()).toBe(0)
+    expect(
+      JSON.stringify(app.traffic.map((c) => (c.kind === 'invoke' ? c.response : c.payload)))
+    ).not.toContain(password)
+    await page.getByTestId('create-another').click()
+    expect(await focused(page)).toBe('create-first')
+    expect(await page.getByTestId('create-first').inputValue()).toBe('')
+    expect(app.errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('says "Username taken" and turns Create off when someone takes the name between preview and Create', async () => {
+    const app = await atCreateUser()
+    const { page } = app
+    await page.getByTestId('create-first').fill('Grace')
+    await page.getByTestId('create-last').fill('Taken')
+    await page.getByTestId('create-password').fill('Str0ngPassw0rd')
+    await page.getByTestId('create-preview').click()
+    await page.getByTestId('create-ok').waitFor({ timeout: 20_000 })
+    // Meanwhile, another admin (or a CLI run) creates grace.taken.
+    await e2e.backend.services.createUser.create({
+      context: { profile: 'sandbox:alpha', region: 'us-east-1', instanceId: demoAccounts.alpha.instanceId },
+      template: 'Tier 1 London',
+      person: { firstName: 'Grace', lastName: 'Taken', password: 'Str0ngPassw0rd' }
+    })
+    await page.getByTestId('create-send').click()
+    await page.getByTestId('error-note').waitFor({ timeout: 20_000 })
+    expect(await page.getByTestId('error-title').textContent()).toBe('Username taken')
+    expect(await page.getByTestId('issue-username').textContent()).toContain('taken')
+    expect(await page.getByTestId('create-problems').textContent()).toContain('Username')
+    expect(await page.getByTestId('create-ok').count()).toBe(0)
+    expect(await page.getByTestId('create-send').isDisabled()).toBe(true)
+    expect(await focused(page)).toBe('create-username')
+    await screenshot(page, 'create-taken-meanwhile')
     expect(app.errors).toEqual([])
     await page.context().close()
   })

@@ -12,7 +12,7 @@ import { extname, join, normalize, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { dispatch } from '../../src/main/ipc/dispatch'
 import { afterAll, beforeAll, inject } from 'vitest'
-import { appUnderTest, type AppUnderTest } from './app-under-test'
+import { appUnderTest, type AppUnderTest, type BackendOptions } from './app-under-test'
 import type { EventChannel, EventContract, InvokeChannel } from '../../src/shared/ipc-contract'
 
 export const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
@@ -217,14 +217,19 @@ export interface E2eSuite {
  * will read); `after` runs last.
  */
 export function useE2e(
-  hooks: { before?: () => Promise<void> | void; after?: () => Promise<void> | void } = {}
+  hooks: {
+    before?: () => Promise<void> | void
+    after?: () => Promise<void> | void
+    /** Host settings of the app under test (e.g. a short retry backoff). */
+    backend?: BackendOptions
+  } = {}
 ): E2eSuite {
   let backend: AppUnderTest | undefined
   let browser: Browser | undefined
   let server: Awaited<ReturnType<typeof serveRenderer>> | undefined
   beforeAll(async () => {
     await hooks.before?.()
-    backend = appUnderTest()
+    backend = appUnderTest(process.env, hooks.backend)
     server = await serveRenderer()
     browser = await launchChromium()
   })

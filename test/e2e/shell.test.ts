@@ -14,9 +14,9 @@ describe('the built shell in Chromium', () => {
         await page.getByTestId(`nav-${id}`).click()
         await expect.poll(() => page.locator('h1').textContent()).toBe(sections[id].label)
         // Every section but Accounts and Settings opens on an empty state that says what to do next.
-        expect(await page.getByTestId(`empty-${id}`).count()).toBe(
-          ['accounts', 'settings'].includes(id) ? 0 : 1
-        )
+        await expect
+          .poll(() => page.getByTestId(`empty-${id}`).count())
+          .toBe(['accounts', 'settings'].includes(id) ? 0 : 1)
         await screenshot(page, `shell-${id}-${colorScheme}`)
       }
       const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)

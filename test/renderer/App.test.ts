@@ -20,6 +20,7 @@ function installApi(result: Awaited<ReturnType<WindowApi['invoke']>>): void {
     'templates:list': { ok: true, value: { templates: [], notices: [] } },
     'lookups:list': { ok: true, value: [] },
     'activity:list': { ok: true, value: [] },
+    'bulk:list': { ok: true, value: [] },
     'accounts:list-profiles': {
       ok: true,
       value: {
@@ -44,7 +45,7 @@ describe('App shell', () => {
     expect(await screen.findByTestId('app-version')).toHaveTextContent('Connect Provisioner 9.9.9')
     expect(screen.getByRole('alert')).toHaveTextContent('settings.corrupt-1.json')
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Accounts')
-    expect(await screen.findByText(/No profiles found/)).toBeInTheDocument()
+    expect(await screen.findByTestId('no-aws-profiles')).toHaveTextContent('No AWS profiles found')
     await fireEvent.click(screen.getByTestId('nav-templates'))
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Templates')
     expect(screen.getByTestId('empty-templates')).toHaveTextContent('No templates yet')

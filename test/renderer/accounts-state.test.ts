@@ -352,6 +352,83 @@ describe('AccountsState: choosing where to work', () => {
   })
 })
 
+describe('AccountsState: issue 12 (problems first, one instance, MFA again, progress)', () => {
+  const broken = profile('broken', ['assume-role'], {
+    problems: [
+      { file: '/home/ana/.aws/config', line: 27, reason: 'source_profile "missing" does not exist.' }
+    ]
+  })
+
+  it('holds a profile whose files have problems: nothing is asked of AWS until Ask anyway', async () => {
+    const api = installApi({
+      ...world(),
+      'accounts:list-profiles': { ok: true, value: listOf(prod, broken) }
+    })
+    const state = new AccountsState()
+    await state.refreshProfiles()
+    await state.selectProfile('broken')
+    expect(state.held).toBe(true)
+    expect(api.requests('accounts:whoami')).toEqual([])
+    await state.selectRegion('us-east-1')
+    expect(api.requests('accounts:whoami')).toEqual([])
+    await state.tryAnyway()
+    expect(state.held).toBe(false)
+    expect(api.requests('accounts:whoami')).toEqual([{ profile: 'broken', region: 'us-east-1' }])
+    // Once asked, choosing it again asks again (the admin knows its problems).
+    await state.selectProfile('prod')
+    await state.selectProfile('broken')
+    expect(state.held).toBe(false)
+  })
+
+  it('chooses the only instance by itself, and shows the one being opened meanwhile', async () => {
+    let release: (() => void) | undefined
+    const api = installApi({
+      ...world(),
+      'accounts:list-instances': { ok: true, value: [support] },
+      'accounts:describe-instance': () =>
+        new Promise((resolve) => (release = () => resolve({ ok: true, value: support })))
+    })
+    const state = new AccountsState()
+    const choosing = state.selectProfile('prod')
+    await expect.poll(() => state.describing?.id).toBe('inst-1')
+    expect(state.instance).toBeUndefined()
+    release?.()
+    await choosing
+    expect(state.describing).toBeUndefined()
+    expect(state.instance).toEqual(support)
+    expect(api.requests('accounts:describe-instance')).toEqual([
+      { profile: 'prod', region: 'eu-west-2', instanceId: 'inst-1' }
+    ])
+  })
+
+  it('asks again after AWS refused an MFA code, saying so while it asks; stops on any other answer', async () => {
+    const refused = {
+      ok: false as const,
+      error: {
+        code: 'AWS' as const,
+        message: 'That MFA code was not accepted',
+        details: { awsCode: 'AccessDenied', mfaRejected: true }
+      }
+    }
+    const seen: boolean[] = []
+    let calls = 0
+    const state = new AccountsState()
+    installApi({
+      ...world(),
+      'accounts:whoami': () => {
+        seen.push(state.mfaRejected)
+        calls++
+        return calls < 3 ? refused : { ok: true, value: identity('444455556666', 'us-east-1') }
+      }
+    })
+    await state.selectProfile('admin')
+    expect(seen).toEqual([false, true, true])
+    expect(state.mfaRejected).toBe(false)
+    expect(state.whoamiFor).toBeUndefined()
+    expect(state.identity?.accountId).toBe('444455556666')
+  })
+})
+
 describe('AccountsState: restoring the last place and labels', () => {
   const last: RecentContext = { profile: 'prod', region: 'eu-central-1', instanceId: 'inst-2' }
 

@@ -125,13 +125,22 @@ describe('TemplatesState: the editor', () => {
   it('creates an empty draft, with no previous name', async () => {
     const { state } = await loaded()
     state.create()
-    expect(state.editing).toEqual({ draft: emptyDraft() })
+    expect(state.editing).toEqual({ draft: emptyDraft(), original: JSON.stringify(emptyDraft()) })
+    expect(state.dirty).toBe(false)
+    state.editing!.draft.name = 'Changed'
+    expect(state.dirty).toBe(true)
+    state.close()
+    expect(state.editing).toBeUndefined()
   })
 
   it('edits a template found by name whatever its case and padding; an unknown name opens nothing', async () => {
     const { state } = await loaded()
     state.edit('  tier 1 LONDON ')
-    expect(state.editing).toEqual({ draft: draftFromTemplate(tier1), previousName: 'Tier 1 London' })
+    expect(state.editing).toEqual({
+      draft: draftFromTemplate(tier1),
+      previousName: 'Tier 1 London',
+      original: JSON.stringify(draftFromTemplate(tier1))
+    })
     state.editing = undefined
     state.edit('Tier 2')
     expect(state.editing).toBeUndefined()
@@ -140,7 +149,12 @@ describe('TemplatesState: the editor', () => {
   it('opens an unsaved draft (e.g. captured from a user) without a previous name', async () => {
     const { state } = await loaded()
     state.open({ ...supervisors, name: 'Like jane' })
-    expect(state.editing).toEqual({ draft: draftFromTemplate({ ...supervisors, name: 'Like jane' }) })
+    // Never saved, so it counts as changed: Cancel asks before dropping it.
+    expect(state.editing).toEqual({
+      draft: draftFromTemplate({ ...supervisors, name: 'Like jane' }),
+      original: ''
+    })
+    expect(state.dirty).toBe(true)
   })
 
   it('saves a new template, closes the editor, says so and reloads', async () => {
@@ -168,7 +182,7 @@ describe('TemplatesState: the editor', () => {
     const { state, api } = await loaded({ ...world(), 'templates:save': { ok: false, error: refused } })
     state.edit('Tier 1 London')
     expect(await state.save({ ...tier1, name: 'Supervisors' })).toEqual(refused)
-    expect(state.editing).toEqual({ draft: draftFromTemplate(tier1), previousName: 'Tier 1 London' })
+    expect(state.editing).toMatchObject({ draft: draftFromTemplate(tier1), previousName: 'Tier 1 London' })
     expect(state.status).toBeUndefined()
     expect(api.requests('templates:list')).toHaveLength(1)
   })
@@ -249,6 +263,13 @@ describe('TemplatesState: list actions report a status or an error, never both',
     expect(state.lastImport).toEqual(report)
   })
 
+  it('says why drift cannot be checked when no instance names are cached, and asks main nothing', async () => {
+    const { state, api } = await loaded({ ...world(), 'lookups:list': { ok: true, value: [] } })
+    await state.checkDrift()
+    expect(api.requests('templates:drift')).toEqual([])
+    expect(state.status).toMatch(/none are cached yet: choose an instance in Accounts/)
+  })
+
   it('checks drift, keeping the entries or showing the error', async () => {
     const drift: DriftEntry[] = [
       {
@@ -301,7 +322,7 @@ describe('TemplatesState: list actions report a status or an error, never both',
     })
     await state.fromUser(context, 'user-42')
     expect(api.requests('templates:from-user')).toEqual([{ ...context, userId: 'user-42' }])
-    expect(state.editing).toEqual({ draft: draftFromTemplate(captured) })
+    expect(state.editing).toEqual({ draft: draftFromTemplate(captured), original: '' })
 
     state.editing = undefined
     api.answers['templates:from-user'] = failure('ResourceNotFoundException')
