@@ -624,6 +624,31 @@ describe('the bulk CLI (in-process)', () => {
     expect((await cliInProcess(['bulk', 'template', '--form', 'excel'], { env: ws.env })).code).toBe(2)
   })
 
+  it('run goes at the rate saved in the app for the account and Region, unless --rate says otherwise', async () => {
+    const saved = workspace(demoProfiles(sandbox.url), {
+      accountRates: { [`${demo.alpha.accountId}|us-east-1`]: 40 }
+    })
+    const run = (name: string, extra: string[] = []): ReturnType<typeof cliInProcess> =>
+      cliInProcess(
+        ['bulk', 'run', csv(name, [line(name.replace('.csv', ''))]), ...target, '--yes', ...extra],
+        {
+          env: saved.env
+        }
+      )
+    const bySettings = await run('cli.rate1.csv')
+    expect(bySettings.code).toBe(0)
+    expect(bySettings.stderr).toContain(
+      'At 40 requests/second (the rate saved in the app for this account and Region).'
+    )
+    const byFlag = await run('cli.rate2.csv', ['--rate', '25'])
+    expect(byFlag.stderr).toContain('At 25 requests/second (--rate).')
+    const byDefault = await cliInProcess(
+      ['bulk', 'run', csv('cli.rate3.csv', [line('cli.rate3')]), ...target, '--yes'],
+      { env: ws.env }
+    )
+    expect(byDefault.stderr).toContain('At Connect’s default quota (2 requests/second)')
+  })
+
   it('plan: counts and a message per bad row, no password printed, nothing sent; exit 1 for a bad row', async () => {
     const file = csv('plan.csv', [line('cli.p1'), line('cli.p2', 'not-an-email')])
     const creates = sandbox.stats.count('CreateUser')

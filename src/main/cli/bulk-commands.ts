@@ -13,6 +13,7 @@ import type { Pace } from '../services/aws/pacing'
 import type { BatchTaskResult } from '../services/bulk/batch-task'
 import type { GeneratedPassword } from '../services/bulk/runner'
 import { cliServices, type CliIo } from './cli-host'
+import type { Services } from '../composition'
 import { clip, decimal, exitCodes, table } from './options'
 import { instanceContextOf, profileOf, type TargetFlags } from './targets'
 
@@ -273,8 +274,22 @@ async function confirmed(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
-/** `--rate R`: R requests/second for the account, with the default's burst. */
-async function paceOf(rate: number | undefined): Promise<Pace | undefined> {
+/** Says how fast a run goes and why (on stderr, with the progress). */
+function paceNote(pace: Pace | undefined, flag: number | undefined): string {
+  if (!pace) return 'At Connect’s default quota (2 requests/second); --rate R if AWS raised it.'
+  return `At ${pace.perSecond} requests/second (${flag === undefined ? 'the rate saved in the app for this account and Region' : '--rate'}).`
+}
+
+/**
+ * The pace of a run: `--rate R` requests/second, else the rate saved in the app for the target's account
+ * and Region (a quota AWS raised), with the default's burst; undefined for Connect's default.
+ */
+async function paceOf(
+  services: Services,
+  target: Pick<BulkPlan['target'], 'accountId' | 'region'>,
+  flag: number | undefined
+): Promise<Pace | undefined> {
+  const rate = flag ?? services.settings.accountRate(target.accountId, target.region)
   if (rate === undefined) return undefined
   const { connectDefaultPace } = await import('../services/aws/pacing')
   return { perSecond: rate, burst: connectDefaultPace.burst }
@@ -456,7 +471,8 @@ export function bulkCommands(io: CliIo): Command {
         return
       }
     }
-    const pace = await paceOf(flags.rate)
+    const pace = await paceOf(services, plan.target, flags.rate)
+    if (!json) io.err(paceNote(pace, flags.rate))
     const result = await follow(
       io,
       (hooks) => services.bulk.run(plan, { ...hooks, ...(pace ? { pace } : {}) }),
@@ -514,7 +530,7 @@ export function bulkCommands(io: CliIo): Command {
           out(
             `Resuming batch ${batchId} in ${target.instanceAlias} (${target.accountId}, ${target.region}): ${needs.recheck} row(s) to look up first, ${needs.unsent} to send.`
           )
-        const pace = await paceOf(flags.rate)
+        const pace = await paceOf(services, target, flags.rate)
         const result = await follow(
           io,
           (hooks) => services.bulk.resume(batchId, { passwords }, { ...hooks, ...(pace ? { pace } : {}) }),
@@ -659,7 +675,7 @@ export function bulkCommands(io: CliIo): Command {
           }
         }
         const reporter = await progressReporter(io, json)
-        const pace = await paceOf(flags.rate)
+        const pace = await paceOf(services, target, flags.rate)
         const undo = services.bulk.undo(batchId, {
           onProgress: (p) => reporter.onProgress(p),
           ...(pace ? { pace } : {})

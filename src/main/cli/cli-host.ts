@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
 import { version } from '../../../package.json'
 import { AppError } from '../../shared/result'
-import type { NetworkSettings, SsoSettings } from '../../shared/settings'
+import type { AppSettings, NetworkSettings } from '../../shared/settings'
 import type { Services } from '../composition'
 import { readDocument } from '../services/document-store'
 import { ensurePrivateFolder } from '../services/files'
@@ -161,10 +161,12 @@ export async function appNetworkSettings(
 }
 
 /**
- * The IAM Identity Center sessions typed into the app and the accounts and roles it remembers
- * (settings.json, read and never written), so `--sso-session` names the app's sessions too.
+ * What the CLI takes from the app's settings.json (read, never written) besides the network: the IAM
+ * Identity Center sessions typed into the app and the accounts and roles it remembers (so
+ * `--sso-session` names the app's sessions too), and the rates saved for accounts whose quota AWS raised.
+ * A part that does not match what the app writes is left out.
  */
-export async function appSsoSettings(folder: string): Promise<SsoSettings> {
+export async function appSettings(folder: string): Promise<Pick<AppSettings, 'sso' | 'accountRates'>> {
   let saved: unknown
   try {
     saved = readDocument(join(folder, 'settings.json'))
@@ -172,9 +174,15 @@ export async function appSsoSettings(folder: string): Promise<SsoSettings> {
     return {} // appNetworkSettings has already said why the file is ignored
   }
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return {}
-  const { ssoSettingsSchema } = await import('../../shared/settings')
-  const parsed = ssoSettingsSchema.optional().safeParse((saved as { sso?: unknown }).sso)
-  return parsed.success ? (parsed.data ?? {}) : {}
+  const { appSettingsSchema } = await import('../../shared/settings')
+  const { sso, accountRates } = appSettingsSchema.shape
+  const read = saved as Partial<Record<'sso' | 'accountRates', unknown>>
+  const ssoParsed = sso.safeParse(read.sso)
+  const ratesParsed = accountRates.safeParse(read.accountRates)
+  return {
+    ...(ssoParsed.success && ssoParsed.data ? { sso: ssoParsed.data } : {}),
+    ...(ratesParsed.success && ratesParsed.data ? { accountRates: ratesParsed.data } : {})
+  }
 }
 
 const opened: Array<{ services: Services; io: CliIo; told: Set<string> }> = []
@@ -230,7 +238,7 @@ export async function cliServices(io: CliIo): Promise<Services> {
     name: 'connect-provisioner',
     version,
     userDataPath: folder,
-    settings: memorySettings({ network, sso: await appSsoSettings(folder) }),
+    settings: memorySettings({ network, ...(await appSettings(folder)) }),
     openStore: openFileDocumentStore,
     notices: [],
     emit: () => {},
