@@ -73,4 +73,40 @@ describe('the built shell in Chromium', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     await app.page.context().close()
   })
+
+  it('shows a focus ring on every control Tab reaches in Create user, at 1024×700', async () => {
+    e2e.backend.services.templates.save({
+      name: 'Focus check',
+      routingProfile: 'Support Tier 1',
+      securityProfiles: ['Agent'],
+      phone: { mode: 'classic', phoneType: 'SOFT_PHONE', autoAccept: false, afterContactWorkSeconds: 0 }
+    })
+    const app = await e2e.open({ viewport: { width: 1024, height: 700 } })
+    const { page } = app
+    await page.getByTestId('profile-sandbox:alpha').click()
+    await expect
+      .poll(() => page.getByTestId('bar-instance').textContent(), { timeout: 10_000 })
+      .toBe('alpha-contact-center')
+    await page.getByTestId('nav-create').click()
+    await page.getByTestId('create-template').selectOption('Focus check')
+    await page.getByTestId('create-template').focus()
+    const seen: string[] = []
+    for (let n = 0; n < 20 && seen.at(-1) !== 'create-preview'; n++) {
+      await page.keyboard.press('Tab')
+      const ring = await page.evaluate(() => {
+        const e = document.activeElement as HTMLElement
+        const style = getComputedStyle(e)
+        return {
+          what: e.getAttribute('data-testid') ?? e.getAttribute('name') ?? e.tagName.toLowerCase(),
+          ok: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
+        }
+      })
+      seen.push(ring.what)
+      expect(ring.ok, `focus ring on ${ring.what}`).toBe(true)
+    }
+    expect(seen).toEqual(
+      expect.arrayContaining(['create-first', 'create-password', 'summary', 'create-preview'])
+    )
+    await page.context().close()
+  })
 })
