@@ -25,8 +25,8 @@ export interface AppUnderTest {
   close(): Promise<void>
 }
 
-/** What a suite may change in the app's host: e.g. a short retry backoff for a failing Sandbox. */
-export type BackendOptions = Partial<Pick<Host, 'retry' | 'pace'>>
+/** What a suite may change in the app's host: e.g. a short retry backoff, the browser SSO sign-ins open. */
+export type BackendOptions = Partial<Pick<Host, 'retry' | 'pace' | 'sso'>>
 
 export function appUnderTest(
   env: NodeJS.ProcessEnv = process.env,
