@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url'
 // to a small fake that records what the code asked for.
 const fakeElectron = fileURLToPath(new URL('./test/fakes/electron.ts', import.meta.url))
 /** Suites that run AWS's own tools (the AWS CLI, boto3): the `conformance` project only. */
-const conformance = ['test/integration/sandbox-aws-clients.test.ts']
+const conformance = [
+  'test/integration/sandbox-aws-clients.test.ts',
+  'test/integration/sso-aws-clients.conformance.ts'
+]
 /** Packaging checks that need Chromium: the `e2e` project runs them. */
 const browserSide = ['test/packaging/**/*.e2e.test.ts']
 const nodeSide = {

@@ -3,6 +3,7 @@
  * the e2e bridge and the CLI all start here, so they run the same services.
  */
 import type { EventChannel, EventContract } from '../shared/ipc-contract'
+import type { ProfileSummary } from '../shared/accounts'
 import { AccountService } from './services/account-service'
 import { AppInfoService } from './services/app-info-service'
 import { ConnectGateway } from './services/aws/connect-gateway'
@@ -32,6 +33,7 @@ import { BulkService } from './services/bulk/bulk-service'
 import { BatchJournals } from './services/bulk/journal'
 import { BulkDesk } from './services/bulk/bulk-desk'
 import { buildSso, type SsoHostOptions } from './services/sso/build'
+import { rememberedSsoProfiles } from './services/sso/sso-profiles'
 import type { SsoService } from './services/sso/sso-service'
 
 /** What the host (app, test, CLI) provides. */
@@ -105,6 +107,19 @@ export function createServices(host: Host): Services {
     retry: retryPolicy,
     options: host.sso
   })
+  // Sign-in progress and session changes reach the window (never a token: SsoEvent carries none).
+  sso.service.on((event) => host.emit('sso:event', event))
+  /** The Sandbox's accounts, then the Identity Center accounts and roles the admin picked before. */
+  const builtInAccounts = (): ReturnType<SandboxHost['listed']> => {
+    const listed = sandbox.listed()
+    let ssoProfiles: ProfileSummary[] = []
+    try {
+      ssoProfiles = rememberedSsoProfiles(settings.sso().targets, sso.sessions.list().sessions)
+    } catch {
+      // An unreadable config is reported with the profiles; the remembered roles wait for it.
+    }
+    return { profiles: [...ssoProfiles, ...listed.profiles], problems: listed.problems }
+  }
   const factory: ClientFactory = new ClientFactory(
     [
       new ProfileAccountSource(
@@ -165,7 +180,7 @@ export function createServices(host: Host): Services {
       userDataPath: folder,
       notices: [...host.notices, ...recoveries]
     }),
-    accounts: new AccountService(profiles, () => sandbox.listed()),
+    accounts: new AccountService(profiles, builtInAccounts),
     gateway,
     directory,
     settings,

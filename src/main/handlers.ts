@@ -5,6 +5,8 @@
 import type { Services } from './composition'
 import type { Handlers } from './ipc/dispatch'
 import { describeRecovery } from './services/store-recovery'
+import { AppError } from '../shared/result'
+import { escapeInvisible } from '../shared/text'
 
 /** Builds the handler map from the services. */
 export function createHandlers(services: Services): Handlers {
@@ -22,7 +24,8 @@ export function createHandlers(services: Services): Handlers {
     activity,
     clipboard,
     bulk,
-    bulkDesk
+    bulkDesk,
+    sso
   } = services
   const templateNotices = (): string[] => (templates.recovery ? [describeRecovery(templates.recovery)] : [])
   return {
@@ -77,6 +80,40 @@ export function createHandlers(services: Services): Handlers {
     'bulk:undo': ({ batchId, count }) => bulkDesk.undo(batchId, count),
     'bulk:export-file': ({ batchId, format }) => bulkDesk.exportFile(batchId, format),
     'bulk:save-passwords': ({ batchId }) => bulkDesk.savePasswords(batchId),
-    'bulk:save-blank': ({ form }) => bulkDesk.saveBlank(form)
+    'bulk:save-blank': ({ form }) => bulkDesk.saveBlank(form),
+    'sso:list-sessions': () => sso.sessions(),
+    'sso:sign-in': ({ ref, useDeviceCode }) => sso.signIn(ref, useDeviceCode ? { useDeviceCode } : {}),
+    'sso:cancel-sign-in': ({ signInId }) => {
+      sso.cancelSignIn(signInId)
+      return null
+    },
+    'sso:sign-out': ({ ref }) => sso.signOut(ref),
+    'sso:accounts': ({ session, refresh }) => sso.accountsWithRoles(session, refresh ? { refresh } : {}),
+    'sso:roles': ({ session, accountId, refresh }) =>
+      sso.roles(session, accountId, refresh ? { refresh } : {}),
+    'sso:save-session': (session) => {
+      const taken = sso.sessions().sessions.find((s) => s.session === session.name && s.source !== 'app')
+      if (taken)
+        throw new AppError(
+          'CONFLICT',
+          `There is already an IAM Identity Center session named "${session.name}" in ${taken.source === 'sandbox' ? 'the Sandbox' : '~/.aws/config'}: choose another name.`,
+          { field: 'name' }
+        )
+      settings.saveSsoSession(session)
+      return sso.sessions()
+    },
+    'sso:remove-session': async ({ name }) => {
+      if (!settings.sso().sessions.some((s) => s.name === name))
+        throw new AppError(
+          'NOT_FOUND',
+          `"${escapeInvisible(name)}" is not a session added in the app: sessions of ~/.aws/config are removed in that file.`
+        )
+      // Its token would outlive it in ~/.aws/sso/cache: end the session first (best effort).
+      await sso.signOut({ session: name }).catch(() => undefined)
+      settings.removeSsoSession(name)
+      return sso.sessions()
+    },
+    'sso:remember-target': (target) => settings.rememberSsoTarget(target),
+    'sso:forget-target': (target) => settings.forgetSsoTarget(target)
   }
 }

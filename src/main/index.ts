@@ -1,5 +1,5 @@
 /** App lifecycle only: harden, open the stores, wire services to IPC, show the window. */
-import { app, ipcMain, session, type BrowserWindow } from 'electron'
+import { app, ipcMain, session, shell, type BrowserWindow } from 'electron'
 import { electronClipboard } from './adapters/clipboard'
 import { electronFileDialogs } from './adapters/dialogs'
 import { openElectronDocumentStore } from './adapters/document-store'
@@ -38,7 +38,9 @@ function start(): void {
     dialogs: electronFileDialogs(() => mainWindow),
     clipboard: electronClipboard,
     notices: recovery ? [describeRecovery(recovery)] : [],
-    emit: send
+    emit: send,
+    // The service opens only https Identity Center pages (and the local Sandbox's), checked before this.
+    sso: { openBrowser: (url) => shell.openExternal(url) }
   })
   registerIpc(ipcMain, createHandlers(services), (event) =>
     mainWindow ? isFromAppWindow(event, mainWindow, url) : false

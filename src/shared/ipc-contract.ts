@@ -12,7 +12,26 @@ import {
   type InstanceSummary,
   type ProfileList
 } from './accounts'
-import { networkSettingsSchema, recentContextSchema, type SettingsView } from './settings'
+import {
+  appSsoSessionSchema,
+  networkSettingsSchema,
+  recentContextSchema,
+  ssoTargetSchema,
+  type SettingsView,
+  type SsoTarget
+} from './settings'
+import {
+  ssoAccountsRequestSchema,
+  ssoCancelSignInRequestSchema,
+  ssoRolesRequestSchema,
+  ssoSessionRefSchema,
+  ssoSignInRequestSchema,
+  type SsoAccountWithRoles,
+  type SsoEvent,
+  type SsoRole,
+  type SsoSessionList,
+  type SsoSessionStatus
+} from './sso'
 import type { InstanceLookups, ResolveProblem, ResolveResult } from './template-resolve'
 import { templateSchema, type Template, type TemplateInput } from './templates'
 import { personSchema, type CreateUserRequest, type CreateUserRetry, type FieldProblem } from './create-user'
@@ -249,6 +268,37 @@ export const invokeContract = {
   'bulk:save-blank': {
     request: z.object({ form: z.enum(['console', 'roster']) }).strict(),
     response: response<{ path: string } | null>()
+  },
+  /** Every IAM Identity Center session the app knows and whether it is signed in (never a token). */
+  'sso:list-sessions': { request: z.undefined(), response: response<SsoSessionList>() },
+  /**
+   * Signs in through the system browser; resolves once signed in (or fails saying what to do). Progress
+   * (the page opened, the device code) comes as `sso:event`.
+   */
+  'sso:sign-in': { request: ssoSignInRequestSchema, response: response<SsoSessionStatus>() },
+  /** Cancels the sign-in `signInId` (from the sign-in-started event); unknown IDs are ignored. */
+  'sso:cancel-sign-in': { request: ssoCancelSignInRequestSchema, response: response<null>() },
+  /** Ends the session at Identity Center (Logout) and removes its cached token. */
+  'sso:sign-out': {
+    request: z.object({ ref: ssoSessionRefSchema }).strict(),
+    response: response<{ status: SsoSessionStatus; removed: boolean; loggedOut: boolean }>()
+  },
+  /** Every account the session grants, with its roles and their ready `sso:` profile names. */
+  'sso:accounts': { request: ssoAccountsRequestSchema, response: response<SsoAccountWithRoles[]>() },
+  /** The roles the session grants in one account. */
+  'sso:roles': { request: ssoRolesRequestSchema, response: response<SsoRole[]>() },
+  /** Saves a session typed into the app (name, start URL, Region) in settings.json; the sessions after. */
+  'sso:save-session': { request: appSsoSessionSchema, response: response<SsoSessionList>() },
+  /** Forgets a session typed into the app (and the accounts and roles remembered under it). */
+  'sso:remove-session': {
+    request: z.object({ name: z.string().min(1).max(64) }).strict(),
+    response: response<SsoSessionList>()
+  },
+  /** Remembers an account and role the admin picked (most recent first); listed with the profiles. */
+  'sso:remember-target': { request: ssoTargetSchema, response: response<SsoTarget[]>() },
+  'sso:forget-target': {
+    request: ssoTargetSchema.pick({ session: true, accountId: true, roleName: true }).strict(),
+    response: response<SsoTarget[]>()
   }
 } as const
 
@@ -262,6 +312,8 @@ export interface EventContract {
   'bulk:progress': BatchProgressEvent
   /** A CreateUser attempt failed in a way worth retrying (throttled, 5xx, lost answer): main waits, then tries again. */
   'users:create-retrying': CreateUserRetry
+  /** IAM Identity Center: a sign-in started (the page, the device code), ended, or a session changed. No token. */
+  'sso:event': SsoEvent
 }
 
 export type InvokeChannel = keyof typeof invokeContract
@@ -276,5 +328,6 @@ export const eventChannels: readonly EventChannel[] = [
   'app:focused',
   'accounts:mfa-requested',
   'bulk:progress',
-  'users:create-retrying'
+  'users:create-retrying',
+  'sso:event'
 ]

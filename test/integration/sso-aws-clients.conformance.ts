@@ -5,9 +5,8 @@
  * The app signs in and writes ~/.aws/sso/cache; the AWS CLI and boto3 use that token, boto3 renews it
  * (rewriting the file as botocore does) and the app reads the renewed one.
  *
- * Needs the AWS CLI and boto3, like sandbox-aws-clients.test.ts, so it is not in `npm test`. It belongs
- * in the `conformance` project (vitest.config.ts lists that project's files); until it is listed there,
- * run it with `npx vitest run --config test/integration/sso-conformance.vitest.config.ts`.
+ * Needs the AWS CLI and boto3, like sandbox-aws-clients.test.ts, so it is not in `npm test`: it runs in
+ * the `conformance` project (`npm run test:conformance`).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
