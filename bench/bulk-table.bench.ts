@@ -47,7 +47,7 @@ interface TraceEvent {
 async function traced(page: Page, work: () => Promise<void>): Promise<Phase> {
   const cdp = await page.context().newCDPSession(page)
   const events: TraceEvent[] = []
-  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as TraceEvent[])))
+  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])))
   const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done))
   await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline', transferMode: 'ReportEvents' })
   const start = performance.now()
