@@ -117,6 +117,8 @@ export class SsoState {
   choosing = $state<string | undefined>()
   /** Each sign-in attempt's number: the answer of a replaced attempt (cancelled for a retry) is ignored. */
   private attempt = 0
+  /** Resolves the beginSignIn in progress: true once signed in, false when the dialog is closed. */
+  private finish: ((signedIn: boolean) => void) | undefined
 
   /** Subscribes to main's IAM Identity Center events and lists the sessions; returns the unsubscribe. */
   start(): () => void {
@@ -193,10 +195,25 @@ export class SsoState {
   }
 
   /**
-   * Signs in through the browser; the dialog shows the progress. Resolves true once signed in, false
-   * when it failed (the dialog then says why) or was cancelled (the dialog closes).
+   * Signs in through the browser; the dialog shows the progress. Resolves true once signed in (after a
+   * Try again or a switch to the device code too), false when the admin cancels or closes the dialog. A
+   * failure keeps the dialog open, saying why, until then.
    */
-  async beginSignIn(ref: SsoSessionRef, options: { useDeviceCode?: boolean } = {}): Promise<boolean> {
+  beginSignIn(ref: SsoSessionRef, options: { useDeviceCode?: boolean } = {}): Promise<boolean> {
+    this.settle(false)
+    const outcome = new Promise<boolean>((resolve) => (this.finish = resolve))
+    void this.attemptSignIn(ref, options.useDeviceCode ?? false)
+    return outcome
+  }
+
+  /** Resolves the pending beginSignIn, once. */
+  private settle(signedIn: boolean): void {
+    const finish = this.finish
+    this.finish = undefined
+    finish?.(signedIn)
+  }
+
+  private async attemptSignIn(ref: SsoSessionRef, useDeviceCode: boolean): Promise<void> {
     const attempt = ++this.attempt
     const name = 'session' in ref ? ref.session : ref.profile
     const known = 'session' in ref ? this.statusOf(ref.session) : undefined
@@ -205,36 +222,36 @@ export class SsoState {
       title: known ? sessionTitle(known) : name,
       phase: 'starting',
       cancelRequested: false,
-      useDeviceCode: options.useDeviceCode ?? false
+      useDeviceCode
     }
-    const result = await api.invoke('sso:sign-in', {
-      ref,
-      ...(options.useDeviceCode ? { useDeviceCode: true } : {})
-    })
-    if (attempt !== this.attempt) return result.ok
+    const result = await api.invoke('sso:sign-in', { ref, ...(useDeviceCode ? { useDeviceCode: true } : {}) })
+    // A replaced attempt (cancelled for Try again or the device code) says nothing.
+    if (attempt !== this.attempt) return
     const view = this.signIn
     if (result.ok) {
       this.upsert(result.value)
       this.signIn = undefined
-      return true
+      this.settle(true)
+      return
     }
     const reason = view?.reason ?? reasonOf(result.error)
     if (!view || view.cancelRequested || reason === 'cancelled') {
       this.signIn = undefined
-      return false
+      this.settle(false)
+      return
     }
     view.phase = 'failed'
     view.error = result.error
     view.reason = reason
-    return false
   }
 
-  /** The dialog's Cancel: ends the sign-in (main stops listening and polling). */
+  /** The dialog's Cancel (or Close after a failure): ends the sign-in (main stops listening and polling). */
   cancelSignIn(): void {
     const view = this.signIn
     if (!view) return
     if (view.phase === 'failed') {
       this.signIn = undefined
+      this.settle(false)
       return
     }
     view.cancelRequested = true
@@ -243,12 +260,14 @@ export class SsoState {
   }
 
   /** Starts again (after a failure, or with the device code instead of the browser's redirect). */
-  async retrySignIn(options: { useDeviceCode?: boolean } = {}): Promise<boolean> {
+  async retrySignIn(options: { useDeviceCode?: boolean } = {}): Promise<void> {
     const view = this.signIn
-    if (!view) return false
+    if (!view) return
+    // The attempt being replaced: its answer (cancelled) is ignored.
+    this.attempt++
     const signInId = view.phase === 'waiting' ? view.started?.signInId : undefined
     if (signInId) await api.invoke('sso:cancel-sign-in', { signInId })
-    return this.beginSignIn(view.ref, { useDeviceCode: options.useDeviceCode ?? view.useDeviceCode })
+    await this.attemptSignIn(view.ref, options.useDeviceCode ?? view.useDeviceCode)
   }
 
   /** Signs out at Identity Center and removes the cached token. */
