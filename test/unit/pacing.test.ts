@@ -112,3 +112,111 @@ describe('PacerPool', () => {
     expect(clock.waits).toEqual([500, 1000])
   })
 })
+
+/**
+ * A clock whose timers fire only when the test moves time: `run` moves it step by step, firing each
+ * timer when it is due; `pause` jumps at once, as when the process was held up (a GC pause, a busy
+ * machine), so every timer due meanwhile fires late, all at the new time.
+ */
+function steppedClock(start = 1_000_000): Clock & {
+  run(ms: number): Promise<void>
+  pause(ms: number): Promise<void>
+} {
+  let now = start
+  const timers: Array<{ at: number; fire: () => void }> = []
+  // File locks and promise chains settle within a few turns of the event loop.
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+  }
+  const fireDue = async (): Promise<void> => {
+    for (;;) {
+      await settle()
+      timers.sort((a, b) => a.at - b.at)
+      const next = timers[0]
+      if (!next || next.at > now) return
+      timers.shift()
+      next.fire()
+    }
+  }
+  return {
+    now: () => now,
+    sleep: (ms) => new Promise<void>((fire) => timers.push({ at: now + ms, fire })),
+    async run(ms) {
+      const end = now + ms
+      for (;;) {
+        await fireDue()
+        timers.sort((a, b) => a.at - b.at)
+        const next = timers[0]
+        if (!next || next.at > end) break
+        now = Math.max(now, next.at)
+      }
+      now = end
+      await fireDue()
+    },
+    async pause(ms) {
+      now += ms
+      await fireDue()
+    }
+  }
+}
+
+describe('a turn slept past (the process was paused)', () => {
+  /** Starts `count` takes at once and records the time each one goes. */
+  const start = (pacer: { take(): Promise<void> }, clock: Clock, count: number, sent: number[]): void => {
+    for (let i = 0; i < count; i++) void pacer.take().then(() => sent.push(clock.now()))
+  }
+  const atOnce = (sent: number[], at: number): number => sent.filter((t) => t === at).length
+
+  it('goes against the bucket as it is when it wakes: after a pause, never more than the burst at once', async () => {
+    const clock = steppedClock()
+    const t0 = clock.now()
+    const bucket = new TokenBucket(connect, clock)
+    const sent: number[] = []
+    start(bucket, clock, 8, sent) // 4 go, 4 wait for turns due at +0.5, +1, +1.5, +2 s
+    await clock.run(0)
+    expect(sent).toEqual([t0, t0, t0, t0])
+    await clock.pause(3_000) // held up past all four turns
+    start(bucket, clock, 4, sent) // and more callers as the process goes on
+    await clock.run(0)
+    // The bucket refilled to its burst (4) during the pause, not beyond: the four late turns go, the
+    // newcomers wait. Turns promised ahead would all go now, with two newcomers: 6 at once.
+    expect(atOnce(sent, t0 + 3_000)).toBe(connect.burst)
+    await clock.run(5_000)
+    expect(sent.slice(8).map((t) => t - t0)).toEqual([3_500, 4_000, 4_500, 5_000])
+  })
+
+  it('uses each turn once: on time, turns go at the rate exactly, in call order', async () => {
+    const clock = steppedClock()
+    const t0 = clock.now()
+    const bucket = new TokenBucket(connect, clock)
+    const order: number[] = []
+    const sent: number[] = []
+    for (let i = 0; i < 10; i++)
+      void bucket.take().then(() => {
+        order.push(i)
+        sent.push(clock.now() - t0)
+      })
+    await clock.run(10_000)
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(sent).toEqual([0, 0, 0, 0, 500, 1000, 1500, 2000, 2500, 3000])
+  })
+
+  it('holds across processes sharing the bucket file: the burst is the most that goes at once after a pause', async () => {
+    const clock = steppedClock()
+    const t0 = clock.now()
+    const file = join(mkdtempSync(join(tmpdir(), 'cp-pace-')), 'bucket.json')
+    const app = new SharedTokenBucket(file, connect, clock)
+    const cli = new SharedTokenBucket(file, connect, clock)
+    const sent: number[] = []
+    start(app, clock, 6, sent) // 4 go, 2 wait
+    await clock.run(0)
+    expect(sent).toHaveLength(4)
+    await clock.pause(5_000)
+    start(cli, clock, 3, sent)
+    await clock.run(0)
+    expect(atOnce(sent, t0 + 5_000)).toBe(connect.burst)
+    await clock.run(1_000)
+    expect(sent).toHaveLength(9)
+    expect(sent.slice(4).map((t) => t - t0)).toEqual([5_000, 5_000, 5_000, 5_000, 5_500])
+  })
+})

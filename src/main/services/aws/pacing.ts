@@ -42,6 +42,27 @@ export function takeTurn(pace: Pace, level: Level, now: number): { level: Level;
   }
 }
 
+/**
+ * The turn a caller waiting for the bucket takes when it wakes: the bucket's level is read at the
+ * moment the turn is used (`at`, no earlier than the caller's planned wake), so time the caller slept
+ * past its turn (a GC pause, a busy machine) refills the bucket only up to the burst, as it refills
+ * AWS's. Turns promised ahead of time would instead all fall due during such a pause and go out at
+ * once, more than the burst, and AWS would throttle them. `waitMs` > 0: not yet due, look again then.
+ * The level is kept as of `now` (a turn used at a planned wake still ahead of `now` is owed from now).
+ */
+export function turnAt(pace: Pace, level: Level, now: number, at: number): { level: Level; waitMs: number } {
+  const use = Math.max(now, at)
+  const from = Math.max(use, level.at)
+  const tokens =
+    Math.min(pace.burst, level.tokens + (Math.max(0, use - level.at) / 1000) * pace.perSecond) - 1
+  if (tokens < 0) {
+    // Not due: the token this caller needs is back at `from` + the deficit, whoever else waits meanwhile.
+    return { level, waitMs: from - now + (-tokens / pace.perSecond) * 1000 }
+  }
+  const owed = ((use - now) / 1000) * pace.perSecond
+  return { level: { tokens: tokens - owed, at: now }, waitMs: 0 }
+}
+
 /** The clock and timer a bucket uses; tests pass fake ones. */
 export interface Clock {
   now(): number
@@ -58,21 +79,50 @@ export interface Pacer {
   take(): Promise<void>
 }
 
+/**
+ * Hands out a process's turns in call order: each caller waits for the one before it to have its turn,
+ * then `use` tries at the moment planned (now, at first) and says how long to wait when it is not due.
+ * A turn is used when it goes, never promised ahead (see `turnAt`).
+ */
+class TurnQueue {
+  private last: Promise<void> = Promise.resolve()
+
+  constructor(private readonly clock: Clock) {}
+
+  take(use: (at: number) => number | Promise<number>): Promise<void> {
+    const turn = this.last.then(async () => {
+      let at = this.clock.now()
+      for (;;) {
+        const waitMs = await use(at)
+        if (waitMs <= 0) return
+        at = this.clock.now() + waitMs
+        await this.clock.sleep(waitMs)
+      }
+    })
+    this.last = turn.catch(() => {})
+    return turn
+  }
+}
+
 /** A token bucket in this process only, handing out turns in call order. */
 export class TokenBucket implements Pacer {
   private level: Level
+  private readonly queue: TurnQueue
 
   constructor(
     private readonly pace: Pace,
     private readonly clock: Clock = systemClock
   ) {
     this.level = { tokens: pace.burst, at: clock.now() }
+    this.queue = new TurnQueue(clock)
   }
 
   take(): Promise<void> {
-    const turn = takeTurn(this.pace, this.level, this.clock.now())
-    this.level = turn.level
-    return turn.waitMs > 0 ? this.clock.sleep(turn.waitMs) : Promise.resolve()
+    return this.queue.take((at) => {
+      const turn = turnAt(this.pace, this.level, this.clock.now(), at)
+      this.level = turn.level
+      return turn.waitMs
+    })
   }
 }
 
@@ -83,10 +133,13 @@ const staleLockMs = 2_000
  * A token bucket kept in a file, shared by every process that opens the same file: the app and CLI
  * processes running at once take turns from one quota. Each turn is a few microseconds under a lock
  * file (created exclusively; one left by a killed process is broken after two seconds), so processes
- * interleave fairly. A file that cannot be read is a full bucket: pacing never fails a call.
+ * interleave fairly. A caller that has to wait holds no place in the file: it looks again when its
+ * turn should be due (see `turnAt`), and whichever process comes first then has it; within a process
+ * turns go in call order. A file that cannot be read is a full bucket: pacing never fails a call.
  */
 export class SharedTokenBucket implements Pacer {
   private readonly lock: string
+  private readonly queue: TurnQueue
 
   constructor(
     private readonly file: string,
@@ -94,25 +147,27 @@ export class SharedTokenBucket implements Pacer {
     private readonly clock: Clock = systemClock
   ) {
     this.lock = `${file}.lock`
+    this.queue = new TurnQueue(clock)
   }
 
-  async take(): Promise<void> {
-    const release = await acquireFileLock(this.lock, {
-      staleMs: staleLockMs,
-      pollMs: 2,
-      now: this.clock.now,
-      sleep: this.clock.sleep
-    }).catch(() => () => {}) // no lock possible (read-only folder): go unlocked rather than fail
-    let turn: { level: Level; waitMs: number }
-    try {
-      turn = takeTurn(this.pace, this.read(), this.clock.now())
-      writeFileSync(this.file, JSON.stringify(turn.level), { mode: 0o600 })
-    } catch {
-      turn = { level: this.read(), waitMs: 0 }
-    } finally {
-      release()
-    }
-    if (turn.waitMs > 0) await this.clock.sleep(turn.waitMs)
+  take(): Promise<void> {
+    return this.queue.take(async (at) => {
+      const release = await acquireFileLock(this.lock, {
+        staleMs: staleLockMs,
+        pollMs: 2,
+        now: this.clock.now,
+        sleep: this.clock.sleep
+      }).catch(() => () => {}) // no lock possible (read-only folder): go unlocked rather than fail
+      try {
+        const turn = turnAt(this.pace, this.read(), this.clock.now(), at)
+        if (turn.waitMs <= 0) writeFileSync(this.file, JSON.stringify(turn.level), { mode: 0o600 })
+        return turn.waitMs
+      } catch {
+        return 0
+      } finally {
+        release()
+      }
+    })
   }
 
   private read(): Level {
