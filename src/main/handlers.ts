@@ -91,14 +91,17 @@ export function createHandlers(services: Services): Handlers {
     'sso:accounts': ({ session, refresh }) => sso.accountsWithRoles(session, refresh ? { refresh } : {}),
     'sso:roles': ({ session, accountId, refresh }) =>
       sso.roles(session, accountId, refresh ? { refresh } : {}),
-    'sso:save-session': (session) => {
-      const taken = sso.sessions().sessions.find((s) => s.session === session.name && s.source !== 'app')
-      if (taken)
+    'sso:save-session': async (session) => {
+      const known = sso.sessions().sessions.find((s) => s.session === session.name)
+      if (known && known.source !== 'app')
         throw new AppError(
           'CONFLICT',
-          `There is already an IAM Identity Center session named "${session.name}" in ${taken.source === 'sandbox' ? 'the Sandbox' : '~/.aws/config'}: choose another name.`,
+          `There is already an IAM Identity Center session named "${session.name}" in ${known.source === 'sandbox' ? 'the Sandbox' : '~/.aws/config'}: choose another name.`,
           { field: 'name' }
         )
+      // The token is cached under the session's name: one for another start URL or Region must not be reused.
+      if (known && (known.startUrl !== session.startUrl || known.region !== session.region))
+        await sso.signOut({ session: session.name }).catch(() => undefined)
       settings.saveSsoSession(session)
       return sso.sessions()
     },
@@ -108,8 +111,10 @@ export function createHandlers(services: Services): Handlers {
           'NOT_FOUND',
           `"${escapeInvisible(name)}" is not a session added in the app: sessions of ~/.aws/config are removed in that file.`
         )
-      // Its token would outlive it in ~/.aws/sso/cache: end the session first (best effort).
-      await sso.signOut({ session: name }).catch(() => undefined)
+      // Its token would outlive it in ~/.aws/sso/cache: end the session first (best effort), unless a
+      // session of ~/.aws/config has its name (that one is in use, and stays signed in).
+      if (sso.sessions().sessions.find((s) => s.session === name)?.source === 'app')
+        await sso.signOut({ session: name }).catch(() => undefined)
       settings.removeSsoSession(name)
       return sso.sessions()
     },

@@ -19,7 +19,7 @@ import { awsConfigSnippet } from '../../src/main/sandbox/aws-config'
 import { demoSeed } from '../../src/main/sandbox/demo-seed'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox/server'
 import { memorySettings } from '../../src/main/services/settings-service'
-import { tokenCacheKey } from '../../src/main/services/sso/token-cache'
+import { SsoTokenCache, tokenCacheKey } from '../../src/main/services/sso/token-cache'
 import type { WindowApi } from '../../src/shared/api'
 import {
   eventChannels,
@@ -194,6 +194,24 @@ describe('sessions', () => {
     })
     const removed = await value('sso:remove-session', { name: 'corp' })
     expect(removed.sessions.map((s) => s.session)).toEqual(['sandbox', 'sandbox:identity-center'])
+  })
+
+  it('drops the token of an app session saved again with another start URL (it is cached by name)', async () => {
+    const corp = { name: 'corp', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-2' }
+    await value('sso:save-session', corp)
+    // As if signed in earlier (expired, so signing out calls nothing).
+    const cache = new SsoTokenCache(join(home, '.aws', 'sso', 'cache'))
+    cache.writeToken('corp', {
+      startUrl: corp.startUrl,
+      region: corp.region,
+      accessToken: 'old-token',
+      expiresAt: '2020-01-01T00:00:00Z'
+    })
+    await value('sso:save-session', corp)
+    expect(cache.readToken('corp')?.accessToken).toBe('old-token')
+    await value('sso:save-session', { ...corp, startUrl: 'https://d-0987654321.awsapps.com/start' })
+    expect(cache.readToken('corp')).toBeUndefined()
+    await value('sso:remove-session', { name: 'corp' })
   })
 })
 
