@@ -32,7 +32,7 @@ describe('errorText: a title per class of failure, "Something went wrong" only f
       ['INVALID_REQUEST', 'NETWORK_PROXY', 'NETWORK_TLS', 'NETWORK_UNREACHABLE', 'REGION_MISSING'] as const
     ).map((code) => errorText({ code, message: 'm' } as never).title)
     expect(titles).toEqual([
-      'Check what you typed',
+      'Not accepted',
       'Proxy problem',
       'Certificate not trusted',
       'AWS could not be reached',
@@ -40,6 +40,16 @@ describe('errorText: a title per class of failure, "Something went wrong" only f
     ])
     expect(errorText({ code: 'CONFLICT', message: 'm', details: { field: 'Username' } }).title).toBe(
       'Username taken'
+    )
+    // A form's field is "what you typed"; a file or a busy batch is not.
+    expect(errorText({ code: 'INVALID_REQUEST', message: 'm', details: { field: 'rate' } }).title).toBe(
+      'Check what you typed'
+    )
+    expect(errorText({ code: 'CONFLICT', message: 'Batch … is running' }).title).toBe(
+      'Busy, or changed meanwhile'
+    )
+    expect(errorText({ code: 'CONFLICT', message: 'm', details: { field: 'name' } }).title).toBe(
+      'Name already taken'
     )
     expect(
       errorText({ code: 'CREDENTIALS', message: 'm', details: { command: 'aws sso login --profile x' } })

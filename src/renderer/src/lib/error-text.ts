@@ -21,11 +21,17 @@ const throttlingCodes = new Set(['ThrottlingException', 'Throttling', 'TooManyRe
 export function errorText(error: AppErrorData): ErrorText {
   switch (error.code) {
     case 'INVALID_REQUEST':
-      return { kind: 'input', title: 'Check what you typed', next: 'Fix the marked field and try again.' }
+      // A field of a form, or a file or request refused as a whole (its message says why and what to do).
+      return error.details?.field || error.details?.problems || error.details?.issues
+        ? { kind: 'input', title: 'Check what you typed', next: 'Fix the marked field and try again.' }
+        : { kind: 'input', title: 'Not accepted' }
     case 'CONFLICT':
-      return error.details?.field === 'Username' || error.details?.duplicate
-        ? { kind: 'input', title: 'Username taken', next: 'Choose another username, then check again.' }
-        : { kind: 'input', title: 'Name already taken', next: 'Choose another name.' }
+      if (error.details?.field === 'Username' || error.details?.duplicate)
+        return { kind: 'input', title: 'Username taken', next: 'Choose another username, then check again.' }
+      // A name taken; otherwise something busy or changed meanwhile (a batch running, a file being written).
+      return error.details?.field
+        ? { kind: 'input', title: 'Name already taken', next: 'Choose another name.' }
+        : { kind: 'input', title: 'Busy, or changed meanwhile' }
     case 'NOT_FOUND':
       return { kind: 'input', title: 'Not found' }
     case 'PROFILE_NOT_FOUND':
