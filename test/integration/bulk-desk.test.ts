@@ -88,6 +88,9 @@ describe('the bulk desk', () => {
     })
     expect(first?.rows[2]?.problems?.[0]?.column).toBe('email address')
 
+    // A file that cannot be read again leaves the plan held, as it was.
+    rmSync(path)
+    await expect(desk.replan(first?.planId ?? '', {})).rejects.toThrow(/cannot be read: ENOENT/)
     writeFileSync(path, csv('desk.a', 3))
     const second = await desk.replan(first?.planId ?? '', {})
     expect(second.counts).toEqual({ create: 3, exists: 0, error: 0 })

@@ -196,7 +196,8 @@ describe('a run', () => {
       failed: 0,
       unknown: 0,
       left: 0,
-      deleted: 0
+      deleted: 0,
+      refused: 1
     })
     for (let n = 1; n <= 5; n++) expect(alphaUsers(`run.${n}`)).toBe(1)
     expect(result.results.map((r) => [r.row, r.outcome])).toEqual([

@@ -541,9 +541,10 @@ describe('limits', () => {
 describe('blank templates', () => {
   it("writes the console form in the console's own column names, and reads it back", () => {
     const text = blankCsv('console')
-    expect(text.split('\r\n')[0]).toBe(consoleHeader)
+    // The header only: an example row left in by mistake would create a real user.
+    expect(text).toBe(`${consoleHeader}\r\n`)
     expect(consoleColumns.join(',')).toBe(consoleHeader)
-    const parsed = parseBulkCsv(text)
+    const parsed = parseBulkCsv(`${text}Ada,Lovelace,ada@example.com\r\n`)
     expect(parsed).toMatchObject({ form: 'console', problems: [], ignored: [] })
     expect(parsed.columns).toHaveLength(consoleColumns.length)
     expect(parsed.rows).toHaveLength(1)
@@ -551,11 +552,13 @@ describe('blank templates', () => {
 
   it('writes the roster form with every person and override column, and reads it back', () => {
     const text = blankCsv('roster')
-    expect(text.split('\r\n')[0]).toBe(rosterColumns.join(','))
-    const parsed = parseBulkCsv(text)
+    expect(text).toBe(`${rosterColumns.join(',')}\r\n`)
+    expect(parseBulkCsv(text).problems.map((p) => p.message)).toEqual([
+      'The file has a header but no rows: add a row per person.'
+    ])
+    const parsed = parseBulkCsv(`${text}Ada,Lovelace,ada@example.com,,,,,,Tier 1\r\n`)
     expect(parsed).toMatchObject({ form: 'roster', problems: [], ignored: [] })
     expect(parsed.columns).toHaveLength(rosterColumns.length)
-    expect(parsed.rows).toHaveLength(1)
-    expect(parsed.rows[0]?.template).toBeTruthy()
+    expect(parsed.rows[0]?.template).toBe('Tier 1')
   })
 })

@@ -361,7 +361,7 @@ export function bulkCommands(io: CliIo): Command {
 
   bulk
     .command('template')
-    .description('Print a blank CSV of either form, with one example row.')
+    .description('Print a blank CSV of either form: its header row, ready for a row per person.')
     .addOption(new Option('--form <form>', 'which form').choices(['console', 'roster']).default('console'))
     .action(async (flags: { form: 'console' | 'roster' }) => {
       const { blankCsv } = await import('../../shared/bulk/csv')

@@ -557,50 +557,12 @@ export function parseBulkCsv(text: string, options: { maxRows?: number } = {}): 
 }
 
 /** The example row of each blank template (names every Connect instance has by default). */
-const examples: Record<BulkForm, string[]> = {
-  console: [
-    'Ana',
-    'Silva',
-    'ana.silva@example.com',
-    '',
-    '',
-    'Example-Passw0rd',
-    'ana.silva',
-    'Basic Routing Profile',
-    'Agent',
-    '',
-    'soft',
-    '',
-    'no',
-    '0',
-    'team=support'
-  ],
-  roster: [
-    'Ana',
-    'Silva',
-    '',
-    '',
-    '',
-    '',
-    'Example-Passw0rd',
-    '',
-    'Tier 1 Agents',
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-    ''
-  ]
-}
-
 /**
- * A blank file of `form` for "export a blank template": the header (the admin website's own column names
- * for the console form) and one example row, CRLF line ends as Excel writes them.
+ * A blank file of `form` for "export a blank template": the header only (the admin website's own column
+ * names for the console form), CRLF as Excel writes it. No example row: one left in by mistake would
+ * create a real user with a published password.
  */
 export function blankCsv(form: BulkForm): string {
   const fields: readonly string[] = form === 'console' ? consoleColumns : rosterColumns
-  return `${Papa.unparse({ fields: [...fields], data: [examples[form]] }, { newline: '\r\n' })}\r\n`
+  return `${Papa.unparse([[...fields]], { newline: '\r\n' })}\r\n`
 }

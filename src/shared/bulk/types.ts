@@ -189,7 +189,18 @@ export interface BatchSummary {
   fileName: string
   target: BatchTarget
   state: BatchState
-  counts: { created: number; exists: number; failed: number; unknown: number; left: number; deleted: number }
+  counts: {
+    created: number
+    exists: number
+    failed: number
+    unknown: number
+    left: number
+    deleted: number
+    /** Rows the plan refused (errors in the file): never sent. */
+    refused: number
+  }
+  /** Why the batch stopped (the users quota, credentials…), as the runner said it, when it did. */
+  reason?: string
 }
 
 /** One row of a batch's results (export CSV/JSON). */

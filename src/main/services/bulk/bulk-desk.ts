@@ -96,11 +96,15 @@ export class BulkDesk {
     return path ? this.planPath(context, path, options) : null
   }
 
-  /** Plans the same file again (after the admin fixed it), with these options. */
-  replan(planId: string, options: PlanOptions): Promise<PlanView> {
+  /**
+   * Plans the same file again (after the admin fixed it), with these options. The plan it replaces is
+   * dropped only once the new one is made: a file that cannot be read again leaves it as it was.
+   */
+  async replan(planId: string, options: PlanOptions): Promise<PlanView> {
     const held = this.held(planId)
+    const view = await this.planPath(held.context, held.path, options)
     this.plans.delete(planId)
-    return this.planPath(held.context, held.path, options)
+    return view
   }
 
   /** Starts creating a plan's valid rows, at `rate` (saved for the account when `remember`). */

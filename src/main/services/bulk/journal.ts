@@ -144,11 +144,11 @@ export interface RowRecord {
 }
 
 type Counts = BatchSummary['counts']
-type Category = Exclude<keyof Counts, 'deleted'> | undefined
+type Category = Exclude<keyof Counts, 'deleted'>
 
-/** Where a row counts: created, exists, failed, unknown, left (not done), or nowhere (a plan error). */
+/** Where a row counts: created, exists, failed, unknown, left (not done), or refused (a plan error). */
 function categoryOf(r: RowRecord): Category {
-  if (r.planned.status === 'error') return undefined
+  if (r.planned.status === 'error') return 'refused'
   if (r.planned.status === 'exists') return 'exists'
   if (r.pending || !r.outcome) return 'left'
   const outcome = r.outcome.outcome
@@ -166,14 +166,21 @@ export class BatchLedger {
   readonly rows = new Map<number, RowRecord>()
   private journalState: BatchState = 'planned'
   reason: string | undefined
-  readonly counts: Counts = { created: 0, exists: 0, failed: 0, unknown: 0, left: 0, deleted: 0 }
+  readonly counts: Counts = {
+    created: 0,
+    exists: 0,
+    failed: 0,
+    unknown: 0,
+    left: 0,
+    deleted: 0,
+    refused: 0
+  }
 
   constructor(readonly plan: PlanEntry) {
     for (const planned of plan.rows) {
       const record: RowRecord = { planned, pending: false, undoPending: false }
       this.rows.set(planned.row, record)
-      const category = categoryOf(record)
-      if (category) this.counts[category]++
+      this.counts[categoryOf(record)]++
     }
   }
 
@@ -216,8 +223,8 @@ export class BatchLedger {
     }
     const after = categoryOf(record)
     if (before !== after) {
-      if (before) this.counts[before]--
-      if (after) this.counts[after]++
+      this.counts[before]--
+      this.counts[after]++
     }
     const deletedAfter = isDeleted(record)
     if (deletedBefore !== deletedAfter) this.counts.deleted += deletedAfter ? 1 : -1
@@ -239,7 +246,8 @@ export class BatchLedger {
       fileName: this.plan.fileName,
       target: this.plan.target,
       state: this.state(running),
-      counts: { ...this.counts }
+      counts: { ...this.counts },
+      ...(this.reason && !running ? { reason: this.reason } : {})
     }
   }
 
@@ -277,7 +285,7 @@ export class BatchLedger {
         username,
         outcome: 'unknown',
         message:
-          'Sent when the run stopped, without an answer: resuming the batch checks whether it was created.'
+          'Sent when the run stopped, and its outcome was not recorded: resuming the batch checks whether it was created before sending anything.'
       }
     if (!r.outcome)
       return { row, username, outcome: 'skipped', message: 'Not sent: the run stopped before this row.' }
