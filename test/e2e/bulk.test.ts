@@ -235,6 +235,11 @@ describe('Bulk in Chromium', () => {
     // The rows took their passwords from the CSV: resume asks for the same file.
     e2e.backend.dialogAnswers.open = writeCsv('crashed.csv', consoleCsv('crash', 4))
     await page.getByTestId('bulk-offer-resume').click()
+    // Nothing is sent before the admin confirms where it goes.
+    const confirm = page.getByTestId('bulk-confirm-resume')
+    expect(await confirm.textContent()).toContain('alpha-contact-center')
+    expect(await confirm.textContent()).toMatch(/the same\s+file/)
+    await page.getByTestId('bulk-confirm-resume-confirm').click()
     await expect
       .poll(() => page.getByTestId('bulk-batch').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('finished')

@@ -93,6 +93,11 @@ export function resultRow(r: BatchResultRow): TableRow {
   return { row: r.row, username: r.username, status, detail }
 }
 
+/** "1 user", "6 users", "10,000 users". */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`
+}
+
 /** Seconds as "45 s", "3 min", "1 h 20 min". */
 export function formatEta(seconds: number): string {
   if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`
@@ -119,6 +124,8 @@ export class BulkState {
   status = $state<string | undefined>()
   /** The admin closed the offer to resume interrupted batches. */
   offerDismissed = $state(false)
+  /** The open batch's resume is to be confirmed (asked from its Resume button or the offer at start). */
+  askResume = $state(false)
 
   /** Batches a crash or kill left unfinished, newest first: offered at start. */
   interrupted: BatchSummary[] = $derived(this.batches.filter((b) => b.state === 'interrupted'))
@@ -201,6 +208,7 @@ export class BulkState {
 
   /** Back to the history. */
   close(): void {
+    this.askResume = false
     this.batch = undefined
     this.progress = undefined
     this.rows = []
