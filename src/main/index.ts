@@ -1,5 +1,5 @@
 /** App lifecycle only: harden, open the stores, wire services to IPC, show the window. */
-import { app, ipcMain, session, shell, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, session, shell, type BrowserWindow } from 'electron'
 import { electronClipboard } from './adapters/clipboard'
 import { electronFileDialogs } from './adapters/dialogs'
 import { openElectronDocumentStore } from './adapters/document-store'
@@ -48,7 +48,29 @@ function start(): void {
 
   mainWindow = createMainWindow(settings.get('windowBounds'))
   mainWindow.on('focus', () => send('app:focused', { at: new Date().toISOString() }))
-  mainWindow.on('close', () => {
+  let closeConfirmed = false
+  mainWindow.on('close', (event) => {
+    // Generated passwords live in this process only, and a running batch would stop: ask first.
+    const warning = closeConfirmed ? undefined : services?.bulkDesk.closeWarning()
+    if (warning && mainWindow) {
+      event.preventDefault()
+      const window = mainWindow
+      void dialog
+        .showMessageBox(window, {
+          type: 'warning',
+          buttons: ['Stay', 'Close anyway'],
+          defaultId: 0,
+          cancelId: 0,
+          message: 'Close Connect Provisioner?',
+          detail: warning
+        })
+        .then(({ response }) => {
+          if (response !== 1 || window.isDestroyed()) return
+          closeConfirmed = true
+          window.close()
+        })
+      return
+    }
     if (mainWindow && !mainWindow.isMinimized()) settings.set('windowBounds', mainWindow.getNormalBounds())
   })
 }

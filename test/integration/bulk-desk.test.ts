@@ -134,6 +134,8 @@ describe('the bulk desk', () => {
     expect(plan?.rows.every((r) => r.generatedPassword)).toBe(true)
     const { batchId } = desk.run(plan?.planId ?? '', { remember: false })
     expect((await ended(batchId)).passwordsHeld).toBe(2)
+    // Closing the window now would lose them: it asks first.
+    expect(desk.closeWarning()).toMatch(/^2 generated passwords are not saved/)
 
     // An existing file is refused and the passwords stay held.
     answers.save = join(files, 'taken.csv')
@@ -148,6 +150,7 @@ describe('the bulk desk', () => {
     expect(readFileSync(answers.save, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(3)
     expect(desk.view(batchId).passwordsHeld).toBe(0)
     await expect(desk.savePasswords(batchId)).rejects.toThrow(/holds no generated password/)
+    expect(desk.closeWarning()).toBeUndefined()
   })
 
   it('refuses to control a batch it is not running', () => {

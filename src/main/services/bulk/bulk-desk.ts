@@ -227,6 +227,28 @@ export class BulkDesk {
     return { path, count: held.length }
   }
 
+  /**
+   * What closing the window now would cost, for the question asked before it closes: batches running
+   * (they stop, and resume later) and generated passwords not saved (they are lost). Undefined: nothing.
+   */
+  closeWarning(): string | undefined {
+    const running = this.tasks.size
+    const passwords = [...this.passwords.values()].reduce((sum, held) => sum + held.length, 0)
+    const parts = [
+      ...(passwords
+        ? [
+            `${passwords} generated password${passwords === 1 ? ' is' : 's are'} not saved: they are held nowhere else, and those users would need a password reset in Amazon Connect.`
+          ]
+        : []),
+      ...(running
+        ? [
+            `${running} batch${running === 1 ? ' is' : 'es are'} running: ${running === 1 ? 'it stops' : 'they stop'} after the call in flight, and the app offers to resume at its next start.`
+          ]
+        : [])
+    ]
+    return parts.length ? parts.join(' ') : undefined
+  }
+
   /** Writes the blank CSV of a form where the admin chooses. */
   async saveBlank(form: BulkForm): Promise<{ path: string } | null> {
     const path = await this.ports.dialogs.saveFile(`connect-provisioner-${form}.csv`, 'csv')
