@@ -13,6 +13,7 @@ import {
 } from '../../src/shared/create-user'
 import type { IdentityType } from '../../src/shared/connect-rules'
 import { templateSchema } from '../../src/shared/templates'
+import { awsCliProfile } from '../../src/main/services/create-user-service'
 
 const template = templateSchema.parse({
   name: 'Tier 1',
@@ -192,5 +193,15 @@ describe('activity CSV', () => {
       outcome: 'created'
     }
     expect(auditCsv([entry]).split('\r\n')[1]).toContain(`"'=cmd"`)
+  })
+})
+
+describe('the AWS CLI line', () => {
+  it('names the profile the AWS CLI knows, and none for an Identity Center role chosen in the app', () => {
+    expect(awsCliProfile('prod-admin')).toBe('prod-admin')
+    // `connect-provisioner sandbox --print-aws-config` writes this one.
+    expect(awsCliProfile('sandbox:alpha')).toBe('sandbox-alpha')
+    // In no AWS config file: no command is offered rather than one the AWS CLI cannot run.
+    expect(awsCliProfile('sso:my-sso/111122223333/ConnectAdmin')).toBeUndefined()
   })
 })

@@ -19,13 +19,16 @@ import type { AccountDirectory } from './account-directory'
 import type { ConnectGateway } from './aws/connect-gateway'
 import type { LookupService } from './lookup-service'
 import { sandboxPrefix } from './sandbox-host'
+import { parseSsoProfileName } from '../../shared/sso'
 import type { TemplateService } from './template-service'
 
 /**
  * The profile the AWS CLI knows for `profile`: a Sandbox account (`sandbox:alpha`) is the profile that
  * `connect-provisioner sandbox --print-aws-config` writes (`sandbox-alpha`); an AWS profile is itself.
+ * An Identity Center role chosen in the app (`sso:…`) is in no AWS config file: there is none.
  */
-export function awsCliProfile(profile: string): string {
+export function awsCliProfile(profile: string): string | undefined {
+  if (parseSsoProfileName(profile)) return undefined
   return profile.startsWith(sandboxPrefix) ? `sandbox-${profile.slice(sandboxPrefix.length)}` : profile
 }
 
@@ -221,6 +224,7 @@ export class CreateUserService {
     }
     const request = buildCreateUserRequest(effective, resolved.ids, person, context.instanceId)
     const problems = validateCreateUser(request, instance.identityType)
+    const cliProfile = awsCliProfile(context.profile)
     const existing =
       options.lookUpUsername && person.username && !problems.some((p) => p.field === 'Username')
         ? await this.gateway.findUser(context, person.username)
@@ -233,7 +237,7 @@ export class CreateUserService {
       preview: {
         ...base,
         request: maskRequest(request),
-        cliCommand: awsCliCommand(request, awsCliProfile(context.profile), context.region),
+        ...(cliProfile ? { cliCommand: awsCliCommand(request, cliProfile, context.region) } : {}),
         problems,
         ...(existing
           ? {
