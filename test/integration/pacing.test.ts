@@ -29,8 +29,9 @@ async function burst(pace: Pace): Promise<{ calls: number; throttled: number; el
 describe('client-side pacing of Connect calls', () => {
   it('spreads a burst over the quota, so (almost) nothing is throttled', async () => {
     const paced = await burst({ perSecond: 10, burst: 4 })
-    // The spare token absorbs 100 ms of network jitter; a very busy machine may still bunch two requests.
-    expect(paced.throttled).toBeLessThanOrEqual(1)
+    // The spare token absorbs 100 ms of network jitter; a very busy machine (a pause of the test process
+    // or the Sandbox) may still bunch a few requests. Unpaced, the same burst is throttled many times.
+    expect(paced.throttled).toBeLessThanOrEqual(2)
     expect(paced.calls).toBeGreaterThanOrEqual(16)
     // The first four go at once, the rest one every 100 ms.
     expect(paced.elapsedMs).toBeGreaterThanOrEqual(((paced.calls - 4) / 10) * 1000 - 50)
