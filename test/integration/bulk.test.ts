@@ -82,7 +82,8 @@ function planOf(target: BatchTarget, rows: PlannedRow[]): BulkPlan {
       error: rows.filter((r) => r.status === 'error').length
     },
     ignoredColumns: [],
-    problems: []
+    problems: [],
+    unresolved: 0
   }
 }
 
@@ -168,6 +169,18 @@ describe('the plan', () => {
     const plan = await services.bulk.plan({ context: alphaContext, text, fileName: 'nope.csv' })
     expect(plan.counts.error).toBe(1)
     expect(sandbox.stats.count('ListRoutingProfiles')).toBe(1)
+  })
+
+  it('does not fetch the names again for a mistake that is not a name (a bad e-mail)', async () => {
+    const text = [
+      'first name,last name,email address,password,user login,routing profile name,security_profile_name_1|security_profile_name_2',
+      `Ada,Lovelace,not-an-email,${secret},plan.typo,Sales Inbound,Agent`
+    ].join('\n')
+    sandbox.stats.reset()
+    const plan = await services.bulk.plan({ context: alphaContext, text, fileName: 'typo.csv' })
+    expect(plan.counts.error).toBe(1)
+    expect(plan.unresolved).toBe(0)
+    expect(sandbox.stats.count('ListRoutingProfiles')).toBe(0)
   })
 })
 

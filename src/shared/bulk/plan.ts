@@ -327,6 +327,8 @@ export function planBatch(input: BulkPlanInput): BulkPlan {
   const firstByUsername = new Map<string, number>()
   const firstByEmail = new Map<string, number>()
   const planned: PlannedRow[] = []
+  /** Rows whose settings named something the instance's names do not have. */
+  let unresolved = 0
   for (const row of parsed.rows) {
     const line = row.row
     const rowProblems: RowProblem[] = [...(cellProblems.get(line) ?? [])]
@@ -400,6 +402,7 @@ export function planBatch(input: BulkPlanInput): BulkPlan {
       add(field, issue.message, template)
     }
     endStage()
+    if (settled?.resolved && !settled.resolved.ok) unresolved++
     if (settled?.resolved && !settled.resolved.ok)
       for (const p of settled.resolved.problems) {
         const [field, template] = source(p.field)
@@ -458,6 +461,7 @@ export function planBatch(input: BulkPlanInput): BulkPlan {
     rows: planned,
     counts,
     ignoredColumns: parsed.ignored,
-    problems
+    problems,
+    unresolved
   }
 }

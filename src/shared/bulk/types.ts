@@ -125,6 +125,8 @@ export interface BulkPlan {
    * cells) is an `error` row of `rows`, with an empty username, so the counts cover every line.
    */
   problems: RowProblem[]
+  /** Rows whose routing profile, security profiles or hierarchy did not resolve in the instance's names. */
+  unresolved: number
 }
 
 /** What became of one row when the batch ran. */

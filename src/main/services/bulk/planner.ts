@@ -37,8 +37,8 @@ export interface PlanRequest {
 
 /**
  * Plans `request.text` against its instance: every row checked and resolved, existing users found with
- * one listing. Cached lookups are used first; if some row does not plan, they are fetched again once
- * (a name may have been added since they were cached) before the plan is final.
+ * one listing. Cached lookups are used first; if some row names something they do not have, they are
+ * fetched again once (it may have been added since they were cached) before the plan is final.
  */
 export async function planFile(ports: PlanPorts, request: PlanRequest): Promise<BulkPlan> {
   const { context } = request
@@ -78,7 +78,8 @@ export async function planFile(ports: PlanPorts, request: PlanRequest): Promise<
     ports.gateway.listUsers(context)
   ])
   const first = plan(lookups, existing)
-  if (!cached || first.counts.error === 0) return first
+  // Only a name missing from the cached names is worth fetching them again for (a typo is not).
+  if (!cached || first.unresolved === 0) return first
   return plan(await ports.lookups.refresh(context), existing)
 }
 
