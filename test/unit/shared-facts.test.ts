@@ -12,10 +12,23 @@ describe('facts defined once in src/shared', () => {
       expect(regionSchema.safeParse(region).success, region).toBe(false)
   })
 
-  it('gives every account label colour a CSS variable in the light and the dark theme', () => {
+  it('gives every account label colour one CSS variable, with white text at 4.5:1 or more in both themes', () => {
     const css = readFileSync(join(import.meta.dirname, '../../src/renderer/src/app.css'), 'utf8')
-    for (const color of accountLabelColors)
-      expect(css.match(new RegExp(`--label-${color}:`, 'g'))?.length, color).toBe(2)
+    /** WCAG relative luminance of #rrggbb. */
+    const luminance = (hex: string): number => {
+      const [r = 0, g = 0, b = 0] = [1, 3, 5].map((i) => {
+        const c = parseInt(hex.slice(i, i + 2), 16) / 255
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+      })
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    }
+    for (const color of accountLabelColors) {
+      const defined = [...css.matchAll(new RegExp(`--label-${color}: (#[0-9a-f]{6});`, 'g'))]
+      // One chip colour for both themes (the chip's text is white in both).
+      expect(defined.length, color).toBe(1)
+      const contrast = 1.05 / (luminance(defined[0]?.[1] ?? '#ffffff') + 0.05)
+      expect(contrast, color).toBeGreaterThanOrEqual(4.5)
+    }
   })
 
   it('knows the proxy environment variables in any case, and that no_proxy names no proxy', () => {
