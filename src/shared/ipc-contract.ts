@@ -244,8 +244,11 @@ export const invokeContract = {
     request: batchId.extend({ action: z.enum(['pause', 'resume', 'cancel']) }).strict(),
     response: response<null>()
   },
-  /** Past and running batches, newest first, from their journals. */
-  'bulk:list': { request: z.undefined(), response: response<BatchSummary[]>() },
+  /** Past and running batches, newest first, from their journals; a damaged journal is moved aside and noticed. */
+  'bulk:list': {
+    request: z.undefined(),
+    response: response<{ batches: BatchSummary[]; notices: string[] }>()
+  },
   /** One batch: summary, every row's result, and what resume and undo would do. */
   'bulk:view': { request: batchId, response: response<BatchView>() },
   /** Resumes an interrupted batch (asks for its CSV when rows need their passwords); null when cancelled. */

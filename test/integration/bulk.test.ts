@@ -4,7 +4,7 @@
  * created exactly once through throttling, 500s and lost answers; undo deletes only the batch's users;
  * two accounts run in parallel; the users quota stops a run with a clear message.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { CreateUserCommand } from '@aws-sdk/client-connect'
@@ -252,7 +252,7 @@ describe('a run', () => {
     expect(existsSync(join(folder, 'batches', `${run.batchId}.lock`))).toBe(false)
 
     // History, results and the audit trail read back the same.
-    const listed = services.bulk.list().find((b) => b.batchId === run.batchId)
+    const listed = services.bulk.list().batches.find((b) => b.batchId === run.batchId)
     expect(listed).toMatchObject({ state: 'finished', fileName: 'agents.csv', target: alphaTarget })
     const csv = services.bulk.exportResults(run.batchId, 'csv')
     expect(csv.split('\r\n')[0]).toBe('"row","username","outcome","userId","userArn","errorCode","message"')
@@ -563,7 +563,7 @@ describe('undo', () => {
     expect(
       services.activity.list().filter((e) => e.batchId === run.batchId && e.outcome === 'deleted')
     ).toHaveLength(4)
-    expect(services.bulk.list().find((b) => b.batchId === run.batchId)?.state).toBe('undone')
+    expect(services.bulk.list().batches.find((b) => b.batchId === run.batchId)?.state).toBe('undone')
     // Again: nothing left to delete, nothing sent; and an undone batch is not resumed.
     const deletes = sandbox.stats.count('DeleteUser')
     await services.bulk.undo(run.batchId).done
@@ -661,6 +661,25 @@ describe('the bulk CLI (in-process)', () => {
       { env: ws.env }
     )
     expect(byDefault.stderr).toContain('At Connect’s default quota (2 requests/second)')
+  })
+
+  it('bulk list moves a journal it cannot read aside, says so, and lists the rest', async () => {
+    const ws2 = workspace(demoProfiles(sandbox.url))
+    const batches = join(ws2.data, 'batches')
+    mkdirSync(batches, { recursive: true })
+    // What a crash while the plan line was written leaves: a journal with no plan.
+    const torn = join(batches, '20260101-000000-abcdef.jsonl')
+    writeFileSync(torn, '{"type":"pl')
+    const listed = await cliInProcess(['bulk', 'list', '--json'], { env: ws2.env })
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout)).toEqual([])
+    expect(listed.stderr).toMatch(/warning: The journal of batch 20260101-000000-abcdef could not be read/)
+    expect(existsSync(torn)).toBe(false)
+    const kept = readdirSync(batches).filter((n) => n.includes('.corrupt-'))
+    expect(kept).toHaveLength(1)
+    expect(readFileSync(join(batches, kept[0] ?? ''), 'utf8')).toBe('{"type":"pl')
+    // Said once: the next listing is quiet.
+    expect((await cliInProcess(['bulk', 'list'], { env: ws2.env })).stderr).toBe('')
   })
 
   it('plan: counts and a message per bad row, no password printed, nothing sent; exit 1 for a bad row', async () => {

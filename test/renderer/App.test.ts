@@ -20,7 +20,7 @@ function installApi(result: Awaited<ReturnType<WindowApi['invoke']>>): void {
     'templates:list': { ok: true, value: { templates: [], notices: [] } },
     'lookups:list': { ok: true, value: [] },
     'activity:list': { ok: true, value: [] },
-    'bulk:list': { ok: true, value: [] },
+    'bulk:list': { ok: true, value: { batches: [], notices: [] } },
     'accounts:list-profiles': {
       ok: true,
       value: {

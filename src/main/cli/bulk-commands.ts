@@ -545,7 +545,8 @@ export function bulkCommands(io: CliIo): Command {
     .description('List past and running batches (from their journals), newest first.')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
-      const list = (await cliServices(io)).bulk.list()
+      const { batches: list, notices } = (await cliServices(io)).bulk.list()
+      for (const notice of notices) io.err(`warning: ${notice}`)
       if (flags.json) return out(JSON.stringify(list, null, 2))
       if (!list.length) return out('No batches yet. Start one with: connect-provisioner bulk run FILE …')
       table([

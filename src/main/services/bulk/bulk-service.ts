@@ -93,8 +93,8 @@ export class BulkService {
     return this.track(accountId, region, BatchUndo.start(this.deps, batchId, options))
   }
 
-  /** Past and running batches, newest first. */
-  list(): BatchSummary[] {
+  /** Past and running batches, newest first, and what was said of journals that could not be read. */
+  list(): { batches: BatchSummary[]; notices: string[] } {
     return this.deps.journals.listBatches()
   }
 

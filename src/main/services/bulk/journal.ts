@@ -35,6 +35,7 @@ import type {
 } from '../../../shared/bulk/types'
 import { maskRequest, passwordMarker } from '../../../shared/create-user'
 import { AppError } from '../../../shared/result'
+import { moveAside } from '../store-recovery'
 
 /** The plan, as the journal's first line. */
 export type PlanEntry = Extract<JournalEntry, { type: 'plan' }>
@@ -433,25 +434,40 @@ export class BatchJournals {
     return { ledger, running, summary: ledger.summary(running), results: ledger.results(running) }
   }
 
-  /** Every readable batch, newest first. A damaged journal is left out. */
-  listBatches(): BatchSummary[] {
+  /**
+   * Every readable batch, newest first. A journal that cannot be read (damaged before its plan was
+   * written, unreadable) is moved aside, never rewritten or deleted, and said so in `notices`.
+   */
+  listBatches(): { batches: BatchSummary[]; notices: string[] } {
     let names: string[]
     try {
       names = readdirSync(this.folder)
     } catch {
-      return []
+      return { batches: [], notices: [] }
     }
-    const summaries: BatchSummary[] = []
+    const batches: BatchSummary[] = []
+    const notices: string[] = []
     for (const name of names) {
       const id = name.replace(/\.jsonl$/, '')
       if (!name.endsWith('.jsonl') || !batchIdPattern.test(id)) continue
       try {
-        summaries.push(this.readBatch(id).summary)
-      } catch {
-        // Damaged beyond its plan: not listed.
+        batches.push(this.readBatch(id).summary)
+      } catch (error) {
+        // A process writing it right now holds its lock: it is not damaged, only young.
+        if (this.isRunning(id)) continue
+        const file = this.fileOf(id)
+        try {
+          const { movedTo, reason } = moveAside(file, error)
+          notices.push(
+            `The journal of batch ${id} could not be read (${reason}). It was moved to ${movedTo} and is left out of the batches; nothing was deleted.`
+          )
+        } catch {
+          notices.push(`The journal ${file} could not be read or moved aside: it is left out of the batches.`)
+        }
       }
     }
-    return summaries.sort((a, b) => b.at.localeCompare(a.at) || b.batchId.localeCompare(a.batchId))
+    batches.sort((a, b) => b.at.localeCompare(a.at) || b.batchId.localeCompare(a.batchId))
+    return { batches, notices }
   }
 
   /** True when a live process holds the batch's lock (it is running, or being undone). */

@@ -107,6 +107,8 @@ export function formatEta(seconds: number): string {
 
 export class BulkState {
   batches = $state.raw<BatchSummary[]>([])
+  /** Journals that could not be read and were moved aside (said until the window closes). */
+  notices = $state.raw<string[]>([])
   /** The file just planned (nothing sent yet); replaced whole, never changed in place (so not proxied). */
   plan = $state.raw<PlanView | undefined>()
   /** Options the plan was (or will be) made with. */
@@ -144,8 +146,10 @@ export class BulkState {
 
   async refresh(): Promise<void> {
     const result = await api.invoke('bulk:list', undefined)
-    if (result.ok) this.batches = result.value
-    else this.error = result.error
+    if (result.ok) {
+      this.batches = result.value.batches
+      this.notices = [...this.notices, ...result.value.notices.filter((n) => !this.notices.includes(n))]
+    } else this.error = result.error
   }
 
   /** Asks for a CSV and plans it (nothing is created); the dialog's Cancel changes nothing. */
