@@ -26,3 +26,10 @@ export function invisibleMessage(what: string, character: string): string {
 export function escapeInvisible(text: string): string {
   return text.replace(invisible, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)
 }
+
+/** Seconds as people say them: "45 s", "3 min", "1 h 20 min" (progress, ETAs, estimates). */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`
+  const minutes = Math.round(seconds / 60)
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../src/shared/text'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -37,5 +38,9 @@ describe('facts defined once in src/shared', () => {
       expect(isProxyEnvVariable(name), name).toBe(true)
     for (const name of ['NO_PROXY', proxyEnvVariables.noProxy, 'HTTPS_PROXY_X', 'PROXY'])
       expect(isProxyEnvVariable(name), name).toBe(false)
+  })
+
+  it('says durations one way, in the app and the CLI: 45 s, 3 min, 1 h 24 min', () => {
+    expect([0.2, 45, 185, 5040].map(formatDuration)).toEqual(['1 s', '45 s', '3 min', '1 h 24 min'])
   })
 })

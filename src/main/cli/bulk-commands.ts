@@ -12,6 +12,7 @@ import type { BatchProgress, BatchResultRow, BatchSummary, BulkPlan } from '../.
 import type { Pace } from '../services/aws/pacing'
 import type { BatchTaskResult } from '../services/bulk/batch-task'
 import type { GeneratedPassword } from '../services/bulk/runner'
+import { formatDuration } from '../../shared/text'
 import { cliServices, type CliIo } from './cli-host'
 import type { Services } from '../composition'
 import { clip, decimal, exitCodes, table } from './options'
@@ -139,13 +140,6 @@ function printPlan(io: CliIo, plan: BulkPlan): void {
 
 const fileRefused = (plan: BulkPlan): boolean => plan.problems.length > 0
 
-/** A compact duration: 45s, 3m10s, 1h05m. */
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`
-  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`
-}
-
 /**
  * Reports a run's progress: a one-line bar on stderr at a terminal; one JSON line per finished row with
  * --json; otherwise the rows that failed or whose outcome is unknown, as they happen, on stderr.
@@ -176,7 +170,7 @@ async function progressReporter(
         const done = total - c.left
         const width = 24
         const filled = total ? Math.round((done / total) * width) : width
-        const eta = p.etaSeconds !== undefined ? `  ETA ${duration(p.etaSeconds)}` : ''
+        const eta = p.etaSeconds !== undefined ? `  ETA ${formatDuration(p.etaSeconds)}` : ''
         const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  created ${c.created}  skipped ${c.exists}  failed ${c.failed}${c.unknown ? `  unknown ${c.unknown}` : ''}  left ${c.left}  ${p.rate.toFixed(1)}/s${eta}${p.state === 'paused' ? '  paused' : ''}${p.note ? `  ${p.note}` : ''}`
         const columns = process.stderr.columns || 120
         process.stderr.write(`\r${escapeInvisible(line).slice(0, columns - 1)}\u001b[K`)

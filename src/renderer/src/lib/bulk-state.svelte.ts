@@ -98,13 +98,6 @@ export function plural(count: number, noun: string): string {
   return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`
 }
 
-/** Seconds as "45 s", "3 min", "1 h 20 min". */
-export function formatEta(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`
-  const minutes = Math.round(seconds / 60)
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`
-}
-
 export class BulkState {
   batches = $state.raw<BatchSummary[]>([])
   /** Journals that could not be read and were moved aside (said until the window closes). */
